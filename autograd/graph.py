@@ -1,0 +1,218 @@
+"""The graph mechanism shared by Value and Tensor.
+
+Every node records the nodes it was computed from (``parents``), the name of the
+operation (``op``) and a local backward rule ``backward(out, grad) -> grads``: given
+the gradient of the final output w.r.t. ``out``, it returns one gradient per parent
+(``None`` for a parent that needs none). Reverse-mode differentiation is then
+
+1. order the DAG topologically (an explicit stack, so depth is unlimited),
+2. walk it from the output back to the leaves, calling each local rule and summing
+   the contributions that reach a node along different paths (the multivariate chain
+   rule: ``d(a*a)/da = a + a``).
+
+Value and Tensor differ only in what a gradient is (a float or an array), which they
+state through ``_fit_grad`` (Tensor un-broadcasts there) and ``_zero_grad``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+BackwardRule = Callable[[Any, Any], tuple]
+
+
+class _GraphState(threading.local):
+    """Per-thread switches: is the graph being recorded, and inside which name scope."""
+
+    grad_enabled = True
+    scope = ""
+
+
+_state = _GraphState()
+
+
+class Node:
+    """A node of the computation graph; Value and Tensor are its two kinds."""
+
+    __slots__ = ("data", "grad", "parents", "op", "label", "scope", "_backward", "_ctx",
+                 "__weakref__")
+
+    requires_grad = True
+
+    @classmethod
+    def _from_op(cls, data: Any, parents: tuple, op: str, backward: BackwardRule,
+                 ctx: Any = None) -> Node:
+        """Make the node for ``op`` applied to ``parents``, recording the graph if enabled."""
+        out = cls.__new__(cls)
+        out.data = data
+        out.grad = cls._zero_grad(data)
+        out.label = ""
+        state = _state
+        out.scope = state.scope
+        if state.grad_enabled and parents:
+            out.parents = parents
+            out.op = op
+            out._backward = backward
+            out._ctx = ctx
+        else:
+            out.parents = ()
+            out.op = ""
+            out._backward = None
+            out._ctx = None
+        return out
+
+    @staticmethod
+    def _zero_grad(data: Any) -> Any:
+        """The gradient a fresh node starts with (0.0 for Value, None for Tensor)."""
+        raise NotImplementedError
+
+    def _fit_grad(self, grad: Any) -> Any:
+        """Bring a gradient flowing into this node to this node's shape and type."""
+        return grad
+
+    def _seed(self, grad: Any) -> Any:
+        """The gradient ``backward(grad)`` starts from; checks a given one, makes the default."""
+        raise NotImplementedError
+
+    @property
+    def is_leaf(self) -> bool:
+        """A leaf was made by the user (input, weight), not computed by an op."""
+        return not self.parents
+
+    def backward(self, grad: Any = None) -> None:
+        """Fill ``.grad`` of every node this one depends on with d(self)/d(node).
+
+        Leaves accumulate (``+=``) across calls, as in PyTorch; every intermediate
+        node's ``.grad`` holds the gradient of this call only.
+        """
+        order, grads = backpropagate(self, self._seed(grad))
+        for node in order:
+            g = grads.get(id(node))
+            if node.parents:
+                node.grad = node._zero_grad(node.data) if g is None else g
+            elif g is not None:
+                node._accumulate_leaf_grad(g)
+
+    def _accumulate_leaf_grad(self, grad: Any) -> None:
+        self.grad = grad if self.grad is None else self.grad + grad
+
+
+def topological_order(root: Node) -> list[Node]:
+    """All nodes ``root`` depends on, each after its parents (iterative depth-first)."""
+    order: list[Node] = []
+    visited: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node.parents:
+            if id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[int, Any]]:
+    """Run every local backward rule from ``root`` down; return the nodes and their grads.
+
+    ``grads`` maps ``id(node)`` to d(root)/d(node) for every node that requires grad.
+    Nothing is written to ``.grad`` here, so ``grad()`` and ``backward()`` share it.
+    """
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no graph; "
+            "create the leaves with requires_grad=True")
+    order = topological_order(root)
+    grads: dict[int, Any] = {id(root): seed}
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        out_grad = grads.get(id(node))
+        if out_grad is None:
+            continue
+        for parent, g in zip(node.parents, node._backward(node, out_grad)):
+            if g is None or not parent.requires_grad:
+                continue
+            g = parent._fit_grad(g)
+            key = id(parent)
+            previous = grads.get(key)
+            grads[key] = g if previous is None else previous + g
+    return order, grads
+
+
+def grad(output: Node, inputs: Node | Sequence[Node], grad_output: Any = None,
+         allow_unused: bool = False) -> tuple:
+    """Gradients of ``output`` w.r.t. each of ``inputs``, without touching any ``.grad``.
+
+    Like ``torch.autograd.grad``: returns a tuple; an input that ``output`` does not
+    depend on is an error unless ``allow_unused=True``, in which case its entry is None.
+    """
+    single = isinstance(inputs, Node)
+    nodes = (inputs,) if single else tuple(inputs)
+    for i, node in enumerate(nodes):
+        if not isinstance(node, Node):
+            raise TypeError(f"grad: inputs[{i}] must be a Value or Tensor, "
+                            f"got {type(node).__name__}")
+    _, grads = backpropagate(output, output._seed(grad_output))
+    result = []
+    for i, node in enumerate(nodes):
+        g = grads.get(id(node))
+        if g is None and not allow_unused:
+            raise ValueError(f"grad: inputs[{i}] is not part of the graph of the output; "
+                             "pass allow_unused=True to get None for it")
+        result.append(g)
+    return tuple(result)
+
+
+class no_grad:  # noqa: N801 - named as in PyTorch
+    """Context manager and decorator: operations inside record no graph (this thread only)."""
+
+    def __enter__(self) -> None:
+        self._previous = _state.grad_enabled
+        _state.grad_enabled = False
+
+    def __exit__(self, *exc_info: object) -> None:
+        _state.grad_enabled = self._previous
+
+    def __call__(self, function: Callable) -> Callable:
+        import functools
+
+        @functools.wraps(function)
+        def without_grad(*args: Any, **kwargs: Any) -> Any:
+            with no_grad():
+                return function(*args, **kwargs)
+
+        return without_grad
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()`` on this thread."""
+    return _state.grad_enabled
+
+
+@contextmanager
+def name_scope(name: str) -> Iterator[str]:
+    """Nodes made inside are tagged with the dotted scope path (``mlp.layers.0``).
+
+    ``nn.Module.__call__`` enters one so that ``draw_graph`` can group a module's
+    nodes into a cluster. Leaving restores the outer scope even after an exception.
+    """
+    outer = _state.scope
+    _state.scope = f"{outer}.{name}" if outer else name
+    try:
+        yield _state.scope
+    finally:
+        _state.scope = outer
+
+
+def current_scope() -> str:
+    """The dotted name scope new nodes are tagged with ("" outside any)."""
+    return _state.scope

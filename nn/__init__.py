@@ -1,0 +1,1 @@
+"""nn: neural networks built only on autograd's public API."""
