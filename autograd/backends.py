@@ -62,6 +62,13 @@ def _sign(x: float) -> float:
     return (x > 0) - (x < 0)
 
 
+def _maximum(a: float, b: float) -> float:
+    """The larger of a and b; nan when either is nan (as np.maximum and torch.maximum)."""
+    if a != a or b != b:
+        return _NAN
+    return a if a >= b else b
+
+
 def _where(condition: bool, a: float, b: float) -> float:
     return a if condition else b
 
@@ -78,7 +85,7 @@ def _divide(a: float, b: float) -> float:
 scalar_math = SimpleNamespace(
     exp=_exp, log=_log, sqrt=_sqrt, power=_power, sigmoid=_sigmoid, softplus=_softplus,
     tanh=math.tanh, sin=math.sin, cos=math.cos, abs=abs, sign=_sign, where=_where,
-    divide=_divide,
+    maximum=_maximum, divide=_divide,
 )
 
 
@@ -93,10 +100,10 @@ def _array_softplus(x: np.ndarray) -> np.ndarray:
 
 
 def _quiet(function):  # noqa: ANN001, ANN202
-    """Apply ``function`` with NumPy's divide/overflow/invalid warnings off: the
-    IEEE results (inf, nan) are the documented answer, as in PyTorch."""
+    """Apply ``function`` with NumPy's floating-point warnings off: the IEEE results
+    (inf, nan, 0 on underflow) are the documented answer, as in PyTorch."""
     def quiet(*args):  # noqa: ANN002, ANN202
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
             return function(*args)
     quiet.__name__ = getattr(function, "__name__", "quiet")
     return quiet
@@ -104,6 +111,7 @@ def _quiet(function):  # noqa: ANN001, ANN202
 
 array_math = SimpleNamespace(
     exp=_quiet(np.exp), log=_quiet(np.log), sqrt=_quiet(np.sqrt), power=_quiet(np.power),
-    sigmoid=_array_sigmoid, softplus=_array_softplus, tanh=np.tanh, sin=np.sin,
-    cos=np.cos, abs=np.abs, sign=np.sign, where=np.where, divide=_quiet(np.divide),
+    sigmoid=_quiet(_array_sigmoid), softplus=_quiet(_array_softplus), tanh=np.tanh, sin=np.sin,
+    cos=np.cos, abs=np.abs, sign=np.sign, where=np.where, maximum=np.maximum,
+    divide=_quiet(np.divide),
 )

@@ -47,7 +47,7 @@ TANH = Unary("tanh", lambda xp, x, p: xp.tanh(x),
              lambda xp, x, y, p: 1.0 - y * y)                   # d/dx tanh x = 1 - tanh^2 x
 SIGMOID = Unary("sigmoid", lambda xp, x, p: xp.sigmoid(x),
                 lambda xp, x, y, p: y * (1.0 - y))              # d/dx s(x) = s(x)(1 - s(x))
-RELU = Unary("relu", lambda xp, x, p: xp.where(x > 0, x, 0.0 * x),
+RELU = Unary("relu", lambda xp, x, p: xp.maximum(x, 0.0),
              lambda xp, x, y, p: x > 0)                         # 1 where x > 0, else 0
 LEAKY_RELU = Unary("leaky_relu", lambda xp, x, p: xp.where(x > 0, x, p * x),
                    lambda xp, x, y, p: xp.where(x > 0, 1.0, p))  # 1 where x > 0, else slope

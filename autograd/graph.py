@@ -11,7 +11,7 @@ the gradient of the final output w.r.t. ``out``, it returns one gradient per par
    rule: ``d(a*a)/da = a + a``).
 
 Value and Tensor differ only in what a gradient is (a float or an array), which they
-state through ``_fit_grad`` (Tensor un-broadcasts there) and ``_zero_grad``.
+state through ``_fit_grad`` (Tensor un-broadcasts there) and ``_initial_grad``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class _GraphState(threading.local):
 
 
 _state = _GraphState()
+_new_object = object.__new__
 
 
 class Node:
@@ -41,14 +42,19 @@ class Node:
                  "__weakref__")
 
     requires_grad = True
+    _initial_grad: Any = None  # what .grad holds before any backward (Value: 0.0)
 
     @classmethod
     def _from_op(cls, data: Any, parents: tuple, op: str, backward: BackwardRule,
                  ctx: Any = None) -> Node:
-        """Make the node for ``op`` applied to ``parents``, recording the graph if enabled."""
-        out = cls.__new__(cls)
+        """Make the node for ``op`` applied to ``parents``, recording the graph if enabled.
+
+        Every operation of both node types comes through here, so it is kept lean:
+        no ``__init__`` (it validates user input), no calls.
+        """
+        out = _new_object(cls)
         out.data = data
-        out.grad = cls._zero_grad(data)
+        out.grad = cls._initial_grad
         out.label = ""
         state = _state
         out.scope = state.scope
@@ -64,14 +70,10 @@ class Node:
             out._ctx = None
         return out
 
-    @staticmethod
-    def _zero_grad(data: Any) -> Any:
-        """The gradient a fresh node starts with (0.0 for Value, None for Tensor)."""
-        raise NotImplementedError
-
-    def _fit_grad(self, grad: Any) -> Any:
-        """Bring a gradient flowing into this node to this node's shape and type."""
-        return grad
+    # Brings a gradient flowing into a node to the node's shape and dtype. Value's
+    # gradients are floats that always fit, so it keeps None and the engine skips a
+    # call per edge; Tensor defines the method (un-broadcasting).
+    _fit_grad: Callable[[Any], Any] | None = None
 
     def _seed(self, grad: Any) -> Any:
         """The gradient ``backward(grad)`` starts from; checks a given one, makes the default."""
@@ -90,9 +92,9 @@ class Node:
         """
         order, grads = backpropagate(self, self._seed(grad))
         for node in order:
-            g = grads.get(id(node))
+            g = grads.get(node)
             if node.parents:
-                node.grad = node._zero_grad(node.data) if g is None else g
+                node.grad = node._initial_grad if g is None else g
             elif g is not None:
                 node._accumulate_leaf_grad(g)
 
@@ -101,29 +103,34 @@ class Node:
 
 
 def topological_order(root: Node) -> list[Node]:
-    """All nodes ``root`` depends on, each after its parents (iterative depth-first)."""
+    """All nodes ``root`` depends on, each after its parents (iterative depth-first).
+
+    Sets and dicts of the graph walk hold the nodes themselves: a node hashes by
+    identity (Node defines no ``__eq__``), which is what ``id(node)`` would give, minus
+    a function call per edge.
+    """
     order: list[Node] = []
-    visited: set[int] = set()
+    visited: set[Node] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, parents_done = stack.pop()
         if parents_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for parent in node.parents:
-            if id(parent) not in visited:
+            if parent not in visited:
                 stack.append((parent, False))
     return order
 
 
-def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[int, Any]]:
+def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[Node, Any]]:
     """Run every local backward rule from ``root`` down; return the nodes and their grads.
 
-    ``grads`` maps ``id(node)`` to d(root)/d(node) for every node that requires grad.
+    ``grads`` maps each node to d(root)/d(node), for every node that requires grad.
     Nothing is written to ``.grad`` here, so ``grad()`` and ``backward()`` share it.
     """
     if not root.requires_grad:
@@ -131,20 +138,20 @@ def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[int, Any]]:
             "backward: this tensor does not require grad and has no graph; "
             "create the leaves with requires_grad=True")
     order = topological_order(root)
-    grads: dict[int, Any] = {id(root): seed}
+    grads: dict[Node, Any] = {root: seed}
     for node in reversed(order):
         if not node.parents:
             continue
-        out_grad = grads.get(id(node))
+        out_grad = grads.get(node)
         if out_grad is None:
             continue
         for parent, g in zip(node.parents, node._backward(node, out_grad)):
             if g is None or not parent.requires_grad:
                 continue
-            g = parent._fit_grad(g)
-            key = id(parent)
-            previous = grads.get(key)
-            grads[key] = g if previous is None else previous + g
+            if parent._fit_grad is not None:
+                g = parent._fit_grad(g)
+            previous = grads.get(parent)
+            grads[parent] = g if previous is None else previous + g
     return order, grads
 
 
@@ -164,7 +171,7 @@ def grad(output: Node, inputs: Node | Sequence[Node], grad_output: Any = None,
     _, grads = backpropagate(output, output._seed(grad_output))
     result = []
     for i, node in enumerate(nodes):
-        g = grads.get(id(node))
+        g = grads.get(node)
         if g is None and not allow_unused:
             raise ValueError(f"grad: inputs[{i}] is not part of the graph of the output; "
                              "pass allow_unused=True to get None for it")

@@ -44,8 +44,12 @@ class Tensor(ShapeOps, Node):
     @classmethod
     def _from_op(cls, data: Any, parents: tuple, op: str, backward: Any,
                  ctx: Any = None) -> Tensor:
-        tracked = parents if any(p.requires_grad for p in parents) else ()
-        out = super()._from_op(data, tracked, op, backward, ctx)
+        for parent in parents:  # any(p.requires_grad ...), minus a generator per op
+            if parent.requires_grad:
+                break
+        else:
+            parents = ()
+        out = super()._from_op(data, parents, op, backward, ctx)
         out.requires_grad = bool(out.parents)
         return out
 
@@ -55,10 +59,6 @@ class Tensor(ShapeOps, Node):
         return cls._from_op(array, (), "", None)
 
     # --- the engine's hooks -------------------------------------------------------
-
-    @staticmethod
-    def _zero_grad(data: Any) -> None:
-        return None
 
     def _fit_grad(self, grad: np.ndarray) -> np.ndarray:
         """Un-broadcast ``grad`` to this tensor's shape and dtype (the one place it happens).
@@ -276,12 +276,24 @@ def _matmul_backward(out: Tensor, grad: np.ndarray) -> tuple:
         g2 = np.expand_dims(g2, -1)
     grad_a = grad_b = None
     if left.requires_grad:
-        grad_a = g2 @ np.swapaxes(b2, -1, -2)
+        grad_a = _product_laid_out_like(a2, g2, np.swapaxes(b2, -1, -2))
         grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
     if right.requires_grad:
-        grad_b = np.swapaxes(a2, -1, -2) @ g2
+        grad_b = _product_laid_out_like(b2, np.swapaxes(a2, -1, -2), g2)
         grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
     return grad_a, grad_b
+
+
+def _product_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x @ y, in the memory order of ``operand`` (the matrix it is the gradient of).
+
+    In ``x @ W.T`` the operand is a transposed view; computing its gradient as
+    (y^T @ x^T)^T — the same numbers, in Fortran order — makes the gradient that
+    reaches W contiguous, so storing and using it needs no strided copy.
+    """
+    if operand.ndim == 2 and operand.flags.f_contiguous and not operand.flags.c_contiguous:
+        return (y.T @ x.T).T
+    return x @ y
 
 
 def as_tensor(x: Any, op: str, like: Tensor | None = None) -> Tensor:

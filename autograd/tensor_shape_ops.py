@@ -87,7 +87,9 @@ class ShapeOps:
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         axes = axes or tuple(reversed(range(self.ndim)))
-        if sorted(int(a) % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
+        # Non-negative axes: the backward rule inverts the permutation with argsort.
+        axes = tuple(int(a) + self.ndim if int(a) < 0 else int(a) for a in axes)
+        if sorted(axes) != list(range(self.ndim)):
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{self.ndim} axes of shape {self.shape}")
         data = self.data.transpose(axes)
