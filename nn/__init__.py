@@ -1,1 +1,43 @@
-"""nn: neural networks built only on autograd's public API."""
+"""nn: neural networks built only on autograd's public API.
+
+Two families share one ``Module`` base: the scalar family (``Neuron``, ``Layer``,
+``MLP``: one Value per number, the tutorials' picture) and the Tensor family
+(``Linear``, ``Sequential``, activation modules, ``Dropout``), plus ``nn.init``,
+losses (``nn.functional`` and modules), ``nn.optim``, ``nn.data``, ``nn.metrics``
+and the Keras-style ``nn.fit`` / ``nn.evaluate``.
+"""
+
+from . import data, functional, init, metrics, optim
+from .activations import (
+    Identity,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
+from .init import manual_seed
+from .layers import Dropout, Flatten, Linear, Sequential
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HingeLoss,
+    L1Loss,
+    MSELoss,
+    SSELoss,
+)
+from .module import Module, load, save
+from .scalar import MLP, Layer, Neuron
+from .training import History, evaluate, fit, predict
+
+__all__ = [
+    "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Flatten", "HingeLoss",
+    "History", "Identity", "L1Loss", "Layer", "LeakyReLU", "Linear", "LogSoftmax", "MLP",
+    "MSELoss", "Module", "Neuron", "ReLU", "SSELoss", "Sequential", "Sigmoid", "Softmax",
+    "Softplus", "Softsign", "Tanh", "data", "evaluate", "fit", "functional", "init", "load",
+    "manual_seed", "metrics", "optim", "predict", "save",
+]

@@ -1,0 +1,125 @@
+"""The scalar family: Neuron, Layer and MLP built from Values (the tutorials' picture).
+
+A neuron computes act(w . x + b) = act(sum_i w_i x_i + b) one Value at a time, so every
+multiplication and addition is a node you can draw. Calling a module with a list of
+numbers or Values returns a Value (a Neuron, or a Layer/MLP with a single output, as in
+micrograd) or a list of Values.
+
+Default initialisation is the tutorials': weights and bias uniform in [-1, 1]. ``init``
+(weights) and ``bias_init`` take a name from ``nn.init.INITIALIZERS`` or a callable
+``init(shape, rng=...)``; a neuron's weights are drawn as one (1, nin) row, so fan-based
+schemes see fan_in = nin (e.g. "lecun_normal" is N(0, 1/nin), the "1/sqrt(n)" scheme).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+
+from . import init as nn_init
+from .functional import get_activation
+from .module import Module
+
+Inputs = Sequence[Any]
+
+
+class Neuron(Module):
+    """act(sum_i w_i x_i + b) for ``nin`` inputs; ``activation`` is a name ("linear",
+    "relu", "tanh", "sigmoid", "leaky_relu", "softplus", "softsign") or a callable."""
+
+    def __init__(self, nin: int, activation: Any = "tanh", init: Any = "uniform",
+                 bias_init: Any = "uniform", rng: np.random.Generator | None = None) -> None:
+        super().__init__()
+        if isinstance(nin, bool) or not isinstance(nin, (int, np.integer)) or nin <= 0:
+            raise ValueError(f"Neuron: nin must be a positive integer, got {nin!r}")
+        weights = nn_init.initial_values(init, (1, int(nin)), rng, "Neuron")[0]
+        bias = nn_init.initial_values(bias_init, (1,), rng, "Neuron")[0]
+        self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
+        self.b = Value(float(bias), label="b")
+        self.activation = activation
+        self._act = get_activation(activation)
+
+    def forward(self, x: Inputs) -> Value:
+        x = _inputs(x, len(self.w), "Neuron")
+        total = self.b
+        for wi, xi in zip(self.w, x):
+            total = total + wi * xi
+        return self._act(total)
+
+    def extra_repr(self) -> str:
+        return f"nin={len(self.w)}, activation={_name(self.activation)}"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs; returns a list of ``nout``
+    Values, or a single Value when ``nout == 1`` (as micrograd)."""
+
+    def __init__(self, nin: int, nout: int, activation: Any = "tanh", init: Any = "uniform",
+                 bias_init: Any = "uniform", rng: np.random.Generator | None = None) -> None:
+        super().__init__()
+        if isinstance(nout, bool) or not isinstance(nout, (int, np.integer)) or nout <= 0:
+            raise ValueError(f"Layer: nout must be a positive integer, got {nout!r}")
+        self.neurons = [Neuron(nin, activation, init, bias_init, rng) for _ in range(nout)]
+
+    def forward(self, x: Inputs) -> Value | list[Value]:
+        x = _inputs(x, len(self.neurons[0].w), "Layer")
+        out = [neuron(x) for neuron in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def extra_repr(self) -> str:
+        first = self.neurons[0]
+        return (f"nin={len(first.w)}, nout={len(self.neurons)}, "
+                f"activation={_name(first.activation)}")
+
+    def __repr__(self) -> str:  # one line: n identical neurons are not worth n lines
+        return f"Layer({self.extra_repr()})"
+
+
+class MLP(Module):
+    """Layers of sizes ``nouts`` after ``nin`` inputs: ``MLP(3, [4, 4, 1])``.
+
+    Hidden layers use ``activation`` (default "tanh"), the last ``output_activation``
+    (default "linear", so the output can take any value, for regression or logits).
+    Returns a Value when the last size is 1, else a list of Values.
+    """
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: Any = "tanh",
+                 output_activation: Any = "linear", init: Any = "uniform",
+                 bias_init: Any = "uniform", rng: np.random.Generator | None = None) -> None:
+        super().__init__()
+        sizes = [nin, *nouts]
+        if not nouts:
+            raise ValueError("MLP: nouts must list at least one layer size")
+        get_activation(activation)  # a bad name is an error even with no hidden layer
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1],
+                  output_activation if i == len(nouts) - 1 else activation,
+                  init, bias_init, rng)
+            for i in range(len(nouts))]
+
+    def forward(self, x: Inputs) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)
+            x = [x] if isinstance(x, Value) else x
+        return x[0] if len(x) == 1 else x
+
+
+def _inputs(x: Any, n: int, who: str) -> list[Any]:
+    if isinstance(x, (Value, int, float)):
+        x = [x]
+    elif isinstance(x, np.ndarray):
+        x = x.reshape(-1).tolist()
+    x = list(x)
+    if len(x) != n:
+        raise ValueError(f"{who}: expected {n} inputs, got {len(x)}")
+    return x
+
+
+def _name(activation: Any) -> str:
+    if isinstance(activation, str):
+        return repr(activation)
+    return getattr(activation, "__name__", type(activation).__name__)
