@@ -1,0 +1,46 @@
+"""The Digraph that draw_graph returns: graphviz's, with a helpful missing-``dot`` error.
+
+Kept apart from ``draw.py`` because importing ``graphviz`` costs tens of milliseconds,
+which ``import autograd`` should not pay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphviz
+
+INSTALL_HELP = """Graphviz's `dot` program was not found on PATH; drawing the graph needs it \
+(building the DOT source does not: see `.source`). Install Graphviz, then try again:
+  Debian/Ubuntu:  sudo apt-get install graphviz   (the project's `make demo` / \
+scripts/setup.sh installs it)
+  Fedora/RHEL:    sudo dnf install graphviz
+  macOS:          brew install graphviz
+  Windows:        winget install graphviz   (or choco install graphviz)
+  conda:          conda install -c conda-forge graphviz
+  others:         https://graphviz.org/download/"""
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """``dot`` is missing; the message says how to install it."""
+
+    def __init__(self, args: Any = ("dot",)) -> None:
+        RuntimeError.__init__(self, INSTALL_HELP)
+
+
+class GraphDrawing(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose render/pipe explain how to install Graphviz if needed."""
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        """Write the picture (and the DOT source) to a file; see ``graphviz.Digraph.render``."""
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFoundError() from error
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        """The rendered picture as bytes (or str); see ``graphviz.Digraph.pipe``."""
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound as error:
+            raise GraphvizNotFoundError() from error
