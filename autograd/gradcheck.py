@@ -114,16 +114,28 @@ def numerical_jacobians(fn: Callable[..., Any], points: list[Any],
     return jacobians
 
 
-def _describe_mismatch(i: int, point: Any, analytical: np.ndarray, numerical: np.ndarray,
-                       atol: float, rtol: float) -> str:
+def worst_mismatch(point: Any, analytical: np.ndarray, numerical: np.ndarray, atol: float,
+                   rtol: float) -> tuple[int, tuple[int, ...], float, float]:
+    """The Jacobian entry that most exceeds ``atol + rtol * |numerical|`` (nan counts as worst).
+
+    Returns the output entry (flat index), the input element (index into ``point``, ``()``
+    for a number), and the analytical and numerical gradients there.
+    """
     excess = np.abs(analytical - numerical) - (atol + rtol * np.abs(numerical))
     excess = np.where(np.isnan(excess), np.inf, excess)
     k, j = np.unravel_index(int(np.argmax(excess)), excess.shape)
     shape = np.shape(point)
-    entry = tuple(int(n) for n in np.unravel_index(j, shape)) if shape else ()
+    element = tuple(int(n) for n in np.unravel_index(j, shape)) if shape else ()
+    return int(k), element, analytical[k, j], numerical[k, j]
+
+
+def _describe_mismatch(i: int, point: Any, analytical: np.ndarray, numerical: np.ndarray,
+                       atol: float, rtol: float) -> str:
+    k, entry, a, n = worst_mismatch(point, analytical, numerical, atol, rtol)
+    shape = np.shape(point)
     where = f"output entry {k}, input entry {entry}"
     lines = [f"input {i} (shape {shape}): worst mismatch at {where}: "
-             f"analytical {analytical[k, j]:.6g} vs numerical {numerical[k, j]:.6g}"]
+             f"analytical {a:.6g} vs numerical {n:.6g}"]
     if analytical.size <= 50:
         lines.append(f"  analytical:\n{_indent(analytical)}\n  numerical:\n{_indent(numerical)}")
     return "\n".join(lines)

@@ -29,6 +29,7 @@ Finally the trained neuron is asked about a new situation, [1, 0, 0].
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import _common
 import numpy as np
@@ -96,6 +97,24 @@ def predict_scalar(w: np.ndarray, x: list[float]) -> float:
     return scalar_neuron(w)(x).data
 
 
+def run_engine(title: str, train: Callable, predict: Callable, w0: np.ndarray,
+               iterations: int, lr: float) -> tuple[np.ndarray, list, float, float]:
+    """Train with one engine and print what it learned.
+
+    Returns the trained weights, the cost curve, the prediction for ``NEW_CASE`` and
+    the training time in seconds.
+    """
+    _common.section(title)
+    start = time.perf_counter()
+    w, costs = train(w0, iterations, lr)
+    seconds = time.perf_counter() - start
+    prediction = predict(w, NEW_CASE)
+    print(f"trained weights: {w.ravel()}")
+    print(f"final cost:      {costs[-1]:.3e}")
+    print(f"prediction for {NEW_CASE}: {prediction:.8f}   ({seconds:.2f} s)")
+    return w, costs, prediction, seconds
+
+
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser("single_neuron", __doc__.splitlines()[0])
     p.add_argument("--iterations", type=int, default=10_000)
@@ -107,23 +126,12 @@ def main(argv: list[str] | None = None) -> dict:
     w0 = starting_weights()
     print(w0.ravel())
 
-    _common.section(f"Tensor engine: {args.iterations} full-batch steps")
-    start = time.perf_counter()
-    w_tensor, costs_tensor = train_tensor(w0, args.iterations, args.lr)
-    t_tensor = time.perf_counter() - start
-    p_tensor = predict_tensor(w_tensor, NEW_CASE)
-    print(f"trained weights: {w_tensor.ravel()}")
-    print(f"final cost:      {costs_tensor[-1]:.3e}")
-    print(f"prediction for {NEW_CASE}: {p_tensor:.8f}   ({t_tensor:.2f} s)")
-
-    _common.section(f"Scalar engine (nn.Neuron, bias fixed at 0): {args.iterations} steps")
-    start = time.perf_counter()
-    w_scalar, costs_scalar = train_scalar(w0, args.iterations, args.lr)
-    t_scalar = time.perf_counter() - start
-    p_scalar = predict_scalar(w_scalar, NEW_CASE)
-    print(f"trained weights: {w_scalar.ravel()}")
-    print(f"final cost:      {costs_scalar[-1]:.3e}")
-    print(f"prediction for {NEW_CASE}: {p_scalar:.8f}   ({t_scalar:.2f} s)")
+    w_tensor, costs_tensor, p_tensor, t_tensor = run_engine(
+        f"Tensor engine: {args.iterations} full-batch steps",
+        train_tensor, predict_tensor, w0, args.iterations, args.lr)
+    w_scalar, costs_scalar, p_scalar, t_scalar = run_engine(
+        f"Scalar engine (nn.Neuron, bias fixed at 0): {args.iterations} steps",
+        train_scalar, predict_scalar, w0, args.iterations, args.lr)
 
     _common.section("Do the two engines agree?")
     weight_diff = float(np.max(np.abs(w_tensor - w_scalar)))

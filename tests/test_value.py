@@ -2,12 +2,15 @@
 comparisons, input checking and the domain rule."""
 
 import math
+import operator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value
+from autograd import elementwise as ew
+from autograd.backends import scalar_math
 from autograd.testing import assert_gradients_close, values
 
 # name -> (function of Values, strategy for each argument)
@@ -68,6 +71,30 @@ def test_binary_value_gradient_matches_central_difference(name, data):
 @given(values(), values())
 def test_value_combined_with_numbers_on_either_side_matches_central_difference(a, b):
     assert_gradients_close(lambda x, y: 2 * x - 1 / (1 + y * y) + x ** 2 * 0.5 - (3 - y), [a, b])
+
+
+# Value writes + and * out by hand for speed; they must compute ew.ADD's and ew.MUL's
+# formulas. symbol -> (the shared table's op, the Python operator)
+HAND_WRITTEN = {"+": (ew.ADD, operator.add), "*": (ew.MUL, operator.mul)}
+
+
+@pytest.mark.parametrize("symbol", sorted(HAND_WRITTEN))
+@pytest.mark.parametrize("operands", ["value op value", "value op number", "number op value"])
+@given(a=values(), b=values(), seed=values())
+def test_hand_written_add_and_mul_agree_exactly_with_the_elementwise_table(symbol, operands,
+                                                                           a, b, seed):
+    op, apply = HAND_WRITTEN[symbol]
+    left_kind, _, right_kind = operands.split()
+    left = Value(a) if left_kind == "value" else a
+    right = Value(b) if right_kind == "value" else b
+    out = apply(left, right)  # a number on the left goes through __radd__ / __rmul__
+    out.backward(seed)
+    expected = op.forward(scalar_math, a, b)
+    assert out.data == expected
+    if isinstance(left, Value):
+        assert left.grad == op.left(scalar_math, a, b, expected, seed)
+    if isinstance(right, Value):
+        assert right.grad == op.right(scalar_math, a, b, expected, seed)
 
 
 @pytest.mark.parametrize(("name", "expected"), [

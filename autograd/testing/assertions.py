@@ -14,7 +14,13 @@ from typing import Any
 
 import numpy as np
 
-from ..gradcheck import _as_point, analytical_jacobians, gradcheck, numerical_jacobians
+from ..gradcheck import (
+    _as_point,
+    analytical_jacobians,
+    gradcheck,
+    numerical_jacobians,
+    worst_mismatch,
+)
 from ..graph import Node, topological_order
 from ..tensor import Tensor
 from ..value import Value
@@ -54,16 +60,12 @@ def _name(fn: Callable[..., Any]) -> str:
 def _worst_entry(i: int, given: Any, point: Any, analytical: np.ndarray, numerical: np.ndarray,
                  atol: float, rtol: float) -> str:
     """One paragraph: input ``i``, its worst element and both gradients there."""
-    excess = np.abs(analytical - numerical) - (atol + rtol * np.abs(numerical))
-    excess = np.where(np.isnan(excess), np.inf, excess)
-    k, j = np.unravel_index(int(np.argmax(excess)), excess.shape)
+    k, element, a, n = worst_mismatch(point, analytical, numerical, atol, rtol)
     shape = np.shape(point)
-    element = tuple(int(n) for n in np.unravel_index(j, shape)) if shape else ()
     label = getattr(given, "label", "")
     name = f"input {i}" + (f" ({label!r})" if label else "") + (f", shape {shape}" if shape else "")
-    value = float(np.reshape(point, -1)[j])  # a plain float repr, not np.float64(...)
+    value = float(np.asarray(point)[element])  # a plain float repr, not np.float64(...)
     output = f" of output entry {k}" if analytical.shape[0] > 1 else ""
-    a, n = analytical[k, j], numerical[k, j]
     return (f"{name}: worst mismatch at element {element} (value {value!r}){output}:\n"
             f"  analytical (backward)        {float(a):.10g}\n"
             f"  numerical (central diff.)    {float(n):.10g}\n"
