@@ -25,14 +25,47 @@ BackwardRule = Callable[[Any, Any], tuple]
 
 
 class _GraphState(threading.local):
-    """Per-thread switches: is the graph being recorded, and inside which name scope."""
+    """Per-thread switches: is the graph being recorded, and inside which name scope.
 
-    grad_enabled = True
-    scope = ""
+    ``recording`` is what node creation reads, once per node: the scope new nodes are
+    tagged with, or None inside ``no_grad()``. One attribute, because every read of a
+    thread-local costs as much as building half a node.
+    """
+
+    def __init__(self) -> None:
+        self.scope = ""
+        self.recording: str | None = ""
 
 
 _state = _GraphState()
 _new_object = object.__new__
+
+
+def make_node(cls: type, data: Any, parents: tuple, op: str, backward: BackwardRule,
+              ctx: Any = None) -> Any:
+    """A ``cls`` node holding ``data``, recording ``op`` on ``parents`` unless in no_grad.
+
+    Every operation of both node types comes through here, so it is kept lean: no
+    ``__init__`` (that one validates user input) and no calls.
+    """
+    out = _new_object(cls)
+    out.data = data
+    out.grad = cls._initial_grad
+    out.label = ""
+    scope = _state.recording
+    if scope is not None and parents:
+        out.scope = scope
+        out.parents = parents
+        out.op = op
+        out._backward = backward
+        out._ctx = ctx
+    else:
+        out.scope = _state.scope
+        out.parents = ()
+        out.op = ""
+        out._backward = None
+        out._ctx = None
+    return out
 
 
 class Node:
@@ -47,32 +80,13 @@ class Node:
     @classmethod
     def _from_op(cls, data: Any, parents: tuple, op: str, backward: BackwardRule,
                  ctx: Any = None) -> Node:
-        """Make the node for ``op`` applied to ``parents``, recording the graph if enabled.
+        """Make the node for ``op`` applied to ``parents`` (see ``make_node``)."""
+        return make_node(cls, data, parents, op, backward, ctx)
 
-        Every operation of both node types comes through here, so it is kept lean:
-        no ``__init__`` (it validates user input), no calls.
-        """
-        out = _new_object(cls)
-        out.data = data
-        out.grad = cls._initial_grad
-        out.label = ""
-        state = _state
-        out.scope = state.scope
-        if state.grad_enabled and parents:
-            out.parents = parents
-            out.op = op
-            out._backward = backward
-            out._ctx = ctx
-        else:
-            out.parents = ()
-            out.op = ""
-            out._backward = None
-            out._ctx = None
-        return out
-
-    # Brings a gradient flowing into a node to the node's shape and dtype. Value's
-    # gradients are floats that always fit, so it keeps None and the engine skips a
-    # call per edge; Tensor defines the method (un-broadcasting).
+    # Brings a gradient flowing into a node to the node's shape and dtype, or returns
+    # None to drop it (a Tensor that does not require grad). Value's gradients are
+    # floats that always fit, so it keeps None and the engine skips a call per edge;
+    # Tensor defines the method (un-broadcasting).
     _fit_grad: Callable[[Any], Any] | None = None
 
     def _seed(self, grad: Any) -> Any:
@@ -139,18 +153,23 @@ def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[Node, Any]]:
             "create the leaves with requires_grad=True")
     order = topological_order(root)
     grads: dict[Node, Any] = {root: seed}
+    get = grads.get
     for node in reversed(order):
-        if not node.parents:
+        parents = node.parents
+        if not parents:
             continue
-        out_grad = grads.get(node)
+        out_grad = get(node)
         if out_grad is None:
             continue
-        for parent, g in zip(node.parents, node._backward(node, out_grad)):
-            if g is None or not parent.requires_grad:
+        for parent, g in zip(parents, node._backward(node, out_grad)):
+            if g is None:
                 continue
-            if parent._fit_grad is not None:
-                g = parent._fit_grad(g)
-            previous = grads.get(parent)
+            fit = parent._fit_grad
+            if fit is not None:
+                g = fit(g)
+                if g is None:
+                    continue
+            previous = get(parent)
             grads[parent] = g if previous is None else previous + g
     return order, grads
 
@@ -183,11 +202,11 @@ class no_grad:  # noqa: N801 - named as in PyTorch
     """Context manager and decorator: operations inside record no graph (this thread only)."""
 
     def __enter__(self) -> None:
-        self._previous = _state.grad_enabled
-        _state.grad_enabled = False
+        self._previous = _state.recording
+        _state.recording = None
 
     def __exit__(self, *exc_info: object) -> None:
-        _state.grad_enabled = self._previous
+        _state.recording = self._previous
 
     def __call__(self, function: Callable) -> Callable:
         import functools
@@ -202,7 +221,7 @@ class no_grad:  # noqa: N801 - named as in PyTorch
 
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()`` on this thread."""
-    return _state.grad_enabled
+    return _state.recording is not None
 
 
 @contextmanager
@@ -212,12 +231,15 @@ def name_scope(name: str) -> Iterator[str]:
     ``nn.Module.__call__`` enters one so that ``draw_graph`` can group a module's
     nodes into a cluster. Leaving restores the outer scope even after an exception.
     """
-    outer = _state.scope
-    _state.scope = f"{outer}.{name}" if outer else name
+    state = _state
+    outer, outer_recording = state.scope, state.recording
+    state.scope = f"{outer}.{name}" if outer else name
+    if outer_recording is not None:
+        state.recording = state.scope
     try:
-        yield _state.scope
+        yield state.scope
     finally:
-        _state.scope = outer
+        state.scope, state.recording = outer, outer_recording
 
 
 def current_scope() -> str:

@@ -60,12 +60,15 @@ class Tensor(ShapeOps, Node):
 
     # --- the engine's hooks -------------------------------------------------------
 
-    def _fit_grad(self, grad: np.ndarray) -> np.ndarray:
-        """Un-broadcast ``grad`` to this tensor's shape and dtype (the one place it happens).
+    def _fit_grad(self, grad: np.ndarray) -> np.ndarray | None:
+        """Un-broadcast ``grad`` to this tensor's shape and dtype (the one place it happens);
+        None when this tensor does not require grad.
 
         A broadcast op copies an input along new leading axes and along axes of size 1,
         so the input's gradient is the sum over those axes.
         """
+        if not self.requires_grad:
+            return None
         grad = np.asarray(grad)
         if grad.shape != self.data.shape:
             extra = grad.ndim - self.data.ndim

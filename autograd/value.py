@@ -7,7 +7,7 @@ from typing import Any
 
 from . import elementwise as ew
 from .backends import scalar_math
-from .graph import Node
+from .graph import Node, make_node
 
 
 class Value(Node):
@@ -51,14 +51,14 @@ class Value(Node):
     # --- applying the shared elementwise rules ---------------------------------------
 
     def _unary(self, op: ew.Unary, param: Any = None) -> Value:
-        return Value._from_op(op.forward(scalar_math, self.data, param), (self,),
+        return make_node(Value, op.forward(scalar_math, self.data, param), (self,),
                               op.symbol, ew.unary_backward, (op, param))
 
     def _binary(self, op: ew.Binary, other: Any, reflected: bool = False) -> Value:
         if not isinstance(other, Value):
             other = Value(_as_number(other, op.symbol))
         a, b = (other, self) if reflected else (self, other)
-        return Value._from_op(op.forward(scalar_math, a.data, b.data), (a, b),
+        return make_node(Value, op.forward(scalar_math, a.data, b.data), (a, b),
                               op.symbol, ew.binary_backward, op)
 
     # + and * are most of the nodes of a scalar network (every weight times input, every
@@ -71,12 +71,12 @@ class Value(Node):
         """a + b; d(a+b)/da = d(a+b)/db = 1."""
         if not isinstance(other, Value):
             other = Value(_as_number(other, "+"))
-        return Value._from_op(self.data + other.data, (self, other), "+", _add_backward,
+        return make_node(Value, self.data + other.data, (self, other), "+", _add_backward,
                               ew.ADD)
 
     def __radd__(self, other: Any) -> Value:
         other = Value(_as_number(other, "+"))
-        return Value._from_op(other.data + self.data, (other, self), "+", _add_backward,
+        return make_node(Value, other.data + self.data, (other, self), "+", _add_backward,
                               ew.ADD)
 
     def __sub__(self, other: Any) -> Value:
@@ -89,12 +89,12 @@ class Value(Node):
         """a * b; d(ab)/da = b, d(ab)/db = a."""
         if not isinstance(other, Value):
             other = Value(_as_number(other, "*"))
-        return Value._from_op(self.data * other.data, (self, other), "*", _mul_backward,
+        return make_node(Value, self.data * other.data, (self, other), "*", _mul_backward,
                               ew.MUL)
 
     def __rmul__(self, other: Any) -> Value:
         other = Value(_as_number(other, "*"))
-        return Value._from_op(other.data * self.data, (other, self), "*", _mul_backward,
+        return make_node(Value, other.data * self.data, (other, self), "*", _mul_backward,
                               ew.MUL)
 
     def __truediv__(self, other: Any) -> Value:
