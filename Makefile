@@ -6,7 +6,7 @@ demo:
 	.venv/bin/python examples/quickstart.py
 
 test:
-	bash scripts/setup.sh test,examples
+	bash scripts/setup.sh test,examples,crosscheck
 	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
 
