@@ -12,4 +12,4 @@ test:
 
 bench:
 	bash scripts/setup.sh test,examples,bench
-	.venv/bin/python benchmarks/run.py
+	.venv/bin/python benchmarks/run.py --output benchmarks/RESULTS.md
