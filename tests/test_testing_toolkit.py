@@ -11,11 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Tensor, Value
+from autograd.graph import topological_order
 from autograd.testing import (
     DOMAIN_MARGIN,
     KINK_MARGIN,
     TENSOR_OPS,
     VALUE_OPS,
+    Expression,
+    Step,
     arrays,
     assert_gradients_close,
     axes,
@@ -91,7 +94,43 @@ def test_expressions_come_with_inputs_and_a_readable_description(expr):
     assert len(expr.steps) >= 2 and all(isinstance(x, float) for x in expr.inputs)
     text = expr.describe()
     assert text.startswith("x0 = ") and f"t{len(expr.inputs) + len(expr.steps) - 1} =" in text
+    assert text.splitlines()[-1].startswith("out = ")
     assert text in repr(expr).replace("\n  ", "\n")
+
+
+def _assert_every_node_reaches_the_output(expr):
+    """Every input and every step lies on a path to the output, so gradcheck sees its op."""
+    nodes = expr.nodes(*expr.leaves())
+    reachable = set(topological_order(nodes[-1]))
+    names = [f"x{i}" for i in range(len(expr.inputs))]
+    names += [f"t{len(names) + k}" for k in range(len(expr.steps))]
+    dead = [name for name, node in zip(names, nodes) if node not in reachable]
+    assert not dead, f"{dead} do not reach the output of\n{expr.describe()}"
+    np.testing.assert_array_equal(expr.fn(*expr.leaves()).data, nodes[-1].data)
+
+
+@given(expressions())
+def test_every_step_and_input_of_an_expression_reaches_its_output(expr):
+    _assert_every_node_reaches_the_output(expr)
+
+
+@given(tensor_expressions())
+def test_every_step_and_input_of_a_tensor_expression_reaches_its_output(expr):
+    _assert_every_node_reaches_the_output(expr)
+
+
+def test_the_output_adds_every_unused_node_and_the_description_shows_it():
+    ops = {op.name: op for op in TENSOR_OPS}
+    expr = Expression([0.5, 2.0], [Step(ops["neg"], (0,), None), Step(ops["exp"], (0,), None)])
+    assert expr.sinks == [1, 2, 3]
+    assert expr.describe().splitlines()[-1] == "out = t3 + x1 + t2"
+    assert expr.fn(*expr.leaves()).data == pytest.approx(np.exp(0.5) + 2.0 - 0.5)
+
+    texpr = Expression([np.ones((2, 3)), np.arange(3.0)],
+                       [Step(ops["tanh"], (0,), None), Step(ops["transpose"], (2,), None)])
+    assert texpr.describe().splitlines()[-1] == "out = t3 + x1.sum()"
+    out = texpr.fn(*texpr.leaves())
+    np.testing.assert_allclose(out.data, np.full((3, 2), np.tanh(1.0) + 3.0))
 
 
 @given(expressions(max_ops=10))

@@ -5,6 +5,10 @@ earlier nodes: inputs or results of earlier steps. Any node may be used again, s
 graphs have shared sub-expressions (``t1 = x0 * x0; t2 = t1 + log(t1)``) and reused
 inputs, the cases where a wrong accumulation of gradients shows.
 
+The output is the last step plus every other *sink* (an input or step no later step
+uses), summed over its entries for tensors: ``out = t5 + x1 + t3``. So every drawn op
+lies on a path to the output and a gradient check exercises every backward rule.
+
 While drawing, every candidate step is evaluated at the drawn inputs and only those
 are offered where the op is differentiable (its ``params``) and the result stays
 finite, of moderate size (|y| <= ``bound``) and, for tensors, small. So the
@@ -45,21 +49,34 @@ class Expression:
 
     ``fn(*leaves)`` builds the expression from one leaf per input and returns its
     output, so ``gradcheck(expr.fn, expr.inputs)`` checks it; ``describe()`` shows it
-    one step per line.
+    one step per line, then the output.
     """
 
     def __init__(self, inputs: Sequence[Any], steps: Sequence[Step]) -> None:
         self.inputs = list(inputs)
         self.steps = list(steps)
 
+    @property
+    def sinks(self) -> list[int]:
+        """The nodes no step uses, in order; the last node (the last step) is always one."""
+        used = {a for step in self.steps for a in step.args}
+        return [k for k in range(len(self.inputs) + len(self.steps)) if k not in used]
+
     def nodes(self, *leaves: Any) -> list[Any]:
-        """Every node of the expression built from ``leaves``: the leaves, then each step."""
+        """Every node built from ``leaves``: the leaves, each step, then the output.
+
+        With a single sink the output is the last step itself, listed twice.
+        """
         if len(leaves) != len(self.inputs):
             raise TypeError(f"Expression: expected {len(self.inputs)} leaves, got {len(leaves)}")
         built = list(leaves)
         for step in self.steps:
             built.append(step.op.apply(*(built[a] for a in step.args), step.param))
-        return built
+        *others, last = self.sinks
+        output = built[last]
+        for k in others:  # reduced to a scalar, so any shapes combine
+            output = output + (built[k].sum() if isinstance(built[k], Tensor) else built[k])
+        return built + [output]
 
     def fn(self, *leaves: Any) -> Any:
         """The output of the expression built from ``leaves``."""
@@ -78,13 +95,16 @@ class Expression:
         return [step.op.name for step in self.steps]
 
     def describe(self) -> str:
-        """The inputs and one line per step, e.g. ``t2 = log(t1)``; the last line is the output."""
+        """The inputs, one line per step (e.g. ``t2 = log(t1)``), then ``out = ...``."""
         names = [f"x{i}" for i in range(len(self.inputs))]
         lines = [f"{name} = {_show(x)}" for name, x in zip(names, self.inputs)]
         for k, step in enumerate(self.steps):
             name = f"t{len(self.inputs) + k}"
             lines.append(f"{name} = {step.op.describe([names[a] for a in step.args], step.param)}")
             names.append(name)
+        reduce = "" if all(isinstance(x, float) for x in self.inputs) else ".sum()"
+        *others, last = self.sinks
+        lines.append("out = " + " + ".join([names[last]] + [names[k] + reduce for k in others]))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
