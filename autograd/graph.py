@@ -11,7 +11,8 @@ the gradient of the final output w.r.t. ``out``, it returns one gradient per par
    rule: ``d(a*a)/da = a + a``).
 
 Value and Tensor differ only in what a gradient is (a float or an array), which they
-state through ``_fit_grad`` (Tensor un-broadcasts there) and ``_initial_grad``.
+state through ``_fit_grad`` (Tensor un-broadcasts there) and ``_initial_grad``, and in
+how they store ``parents`` (each kind declares it: a slot, or a property over two).
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ def make_node(cls: type, data: Any, parents: tuple, op: str, backward: BackwardR
 class Node:
     """A node of the computation graph; Value and Tensor are its two kinds."""
 
-    __slots__ = ("data", "grad", "parents", "op", "label", "scope", "_backward", "_ctx",
-                 "__weakref__")
+    __slots__ = ("data", "grad", "op", "label", "scope", "_backward", "_ctx", "__weakref__")
+    parents: tuple  # the input nodes of the op that made this node; () for a leaf
 
     requires_grad = True
     _initial_grad: Any = None  # what .grad holds before any backward (Value: 0.0)
@@ -104,13 +105,12 @@ class Node:
         Leaves accumulate (``+=``) across calls, as in PyTorch; every intermediate
         node's ``.grad`` holds the gradient of this call only.
         """
-        order, grads = backpropagate(self, self._seed(grad))
+        order, grads = backpropagate(self, self._seed(grad), store_intermediate_grads=True)
         for node in order:
-            g = grads.get(node)
-            if node.parents:
-                node.grad = node._initial_grad if g is None else g
-            elif g is not None:
-                node._accumulate_leaf_grad(g)
+            if node._backward is None:  # a leaf
+                g = grads.get(node)
+                if g is not None:
+                    node._accumulate_leaf_grad(g)
 
     def _accumulate_leaf_grad(self, grad: Any) -> None:
         self.grad = grad if self.grad is None else self.grad + grad
@@ -141,11 +141,15 @@ def topological_order(root: Node) -> list[Node]:
     return order
 
 
-def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[Node, Any]]:
+def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
+                  ) -> tuple[list[Node], dict[Node, Any]]:
     """Run every local backward rule from ``root`` down; return the nodes and their grads.
 
     ``grads`` maps each node to d(root)/d(node), for every node that requires grad.
-    Nothing is written to ``.grad`` here, so ``grad()`` and ``backward()`` share it.
+    With ``store_intermediate_grads`` (what ``backward()`` asks for), each intermediate
+    node's ``.grad`` is set as soon as its gradient is complete, sparing a second pass
+    over the graph; ``grad()`` asks for nothing to be written. Leaves are left to the
+    caller.
     """
     if not root.requires_grad:
         raise RuntimeError(
@@ -155,13 +159,15 @@ def backpropagate(root: Node, seed: Any) -> tuple[list[Node], dict[Node, Any]]:
     grads: dict[Node, Any] = {root: seed}
     get = grads.get
     for node in reversed(order):
-        parents = node.parents
-        if not parents:
+        rule = node._backward
+        if rule is None:  # a leaf
             continue
         out_grad = get(node)
+        if store_intermediate_grads:
+            node.grad = node._initial_grad if out_grad is None else out_grad
         if out_grad is None:
             continue
-        for parent, g in zip(parents, node._backward(node, out_grad)):
+        for parent, g in zip(node.parents, rule(node, out_grad)):
             if g is None:
                 continue
             fit = parent._fit_grad

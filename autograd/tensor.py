@@ -25,7 +25,7 @@ class Tensor(ShapeOps, Node):
     result requires grad when any of its inputs does.
     """
 
-    __slots__ = ("requires_grad",)
+    __slots__ = ("requires_grad", "parents")
     xp = array_math
     __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
 

@@ -22,9 +22,30 @@ class Value(Node):
     nan, ``exp(1000)`` and ``1 / 0`` are inf.
     """
 
-    __slots__ = ()
+    # A Value has at most two parents. They live in two slots, not in a tuple: a tuple
+    # would be a second object per node for Python's cyclic garbage collector to track,
+    # and with it the forward pass of a scalar network took twice as long
+    # (benchmarks/bench_value.py). ``parents`` rebuilds the tuple when asked.
+    __slots__ = ("_left", "_right")
     xp = scalar_math
     _initial_grad = 0.0
+
+    @property
+    def parents(self) -> tuple:
+        """The Values this one was computed from: (), (x,) or (a, b)."""
+        left = self._left
+        if left is None:
+            return ()
+        right = self._right
+        return (left,) if right is None else (left, right)
+
+    @parents.setter
+    def parents(self, parents: tuple) -> None:
+        count = len(parents)
+        if count > 2:
+            raise ValueError(f"Value: an op takes at most two inputs, got {count}")
+        self._left = parents[0] if count else None
+        self._right = parents[1] if count > 1 else None
 
     def __init__(self, data: float, label: str = "") -> None:
         if isinstance(data, Value):
@@ -173,8 +194,7 @@ def _add_backward(out: Value, grad: float) -> tuple[float, float]:
 
 
 def _mul_backward(out: Value, grad: float) -> tuple[float, float]:
-    a, b = out.parents
-    return grad * b.data, grad * a.data
+    return grad * out._right.data, grad * out._left.data
 
 
 def _as_number(x: Any, op: str) -> float:
