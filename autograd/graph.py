@@ -106,14 +106,14 @@ class Node:
         node's ``.grad`` holds the gradient of this call only.
         """
         order, grads = backpropagate(self, self._seed(grad), store_intermediate_grads=True)
-        for node in order:
-            if node._backward is None:  # a leaf
-                g = grads.get(node)
-                if g is not None:
-                    node._accumulate_leaf_grad(g)
+        self._store_leaf_grads([(node, grads[node]) for node in order
+                                if node._backward is None and node in grads])
 
-    def _accumulate_leaf_grad(self, grad: Any) -> None:
-        self.grad = grad if self.grad is None else self.grad + grad
+    @staticmethod
+    def _store_leaf_grads(leaf_grads: list[tuple[Node, Any]]) -> None:
+        """Add each gradient into its leaf's ``.grad`` (Tensor overrides: it owns arrays)."""
+        for leaf, g in leaf_grads:
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
 
 
 def topological_order(root: Node) -> list[Node]:

@@ -98,9 +98,26 @@ class Tensor(ShapeOps, Node):
                              f"shape {self.shape}")
         return seed
 
-    def _accumulate_leaf_grad(self, grad: np.ndarray) -> None:
-        # Own the stored array: a rule may hand the same array to several inputs.
-        self.grad = grad.copy() if self.grad is None else self.grad + grad
+    @staticmethod
+    def _store_leaf_grads(leaf_grads: list[tuple[Tensor, np.ndarray]]) -> None:
+        """Add each gradient into its leaf's ``.grad``, so that no two leaves share memory.
+
+        A rule may hand one array to several inputs (``a + b`` gives both the same one),
+        and sums give read-only broadcast views: those are copied. Any other gradient is
+        stored as it is: copying every weight gradient of an MLP step cost more than the
+        step's arithmetic (benchmarks/bench_tensor.py). It may still share memory with
+        an intermediate node's ``.grad`` (W's with W.T's).
+        """
+        taken: set[int] = set()  # the arrays whose memory a leaf's .grad already uses
+        for leaf, g in leaf_grads:
+            owner = id(g if g.base is None else g.base)
+            if leaf.grad is not None:
+                leaf.grad = leaf.grad + g
+            elif owner in taken or not g.flags.writeable:
+                leaf.grad = g.copy()
+            else:
+                leaf.grad = g
+                taken.add(owner)
 
     # --- array-like attributes ----------------------------------------------------
 

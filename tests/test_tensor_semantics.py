@@ -169,3 +169,29 @@ def test_detach_cuts_the_graph():
     x = Tensor([1.0], requires_grad=True)
     d = (x * 2).detach()
     assert not d.requires_grad and d.parents == ()
+
+
+@pytest.mark.parametrize("loss", [
+    lambda a, b: ((a + b) * 2.0).sum(),                        # one array for both inputs
+    lambda a, b: ((a.T + b.T) * 2.0).sum(),                    # views of one array
+    lambda a, b: ((a.reshape(4) + b.reshape(4)) * 2.0).sum(),  # through reshapes
+    lambda a, b: (autograd.stack([a, b]) * 2.0).sum(),         # slices of one array
+    lambda a, b: a.sum() + b.sum(),                            # read-only broadcast views
+], ids=["add", "transposed-add", "reshaped-add", "stack", "sums"])
+def test_no_two_leaves_share_gradient_memory(loss):
+    a = Tensor(np.ones((2, 2)), requires_grad=True)
+    b = Tensor(np.ones((2, 2)), requires_grad=True)
+    loss(a, b).backward()
+    assert a.grad.flags.writeable and b.grad.flags.writeable
+    assert not np.shares_memory(a.grad, b.grad)
+    expected_b = b.grad.copy()
+    a.grad += 100.0  # an in-place change to one leaf's grad leaves the other alone
+    np.testing.assert_array_equal(b.grad, expected_b)
+
+
+def test_a_leaf_grad_never_shares_memory_with_the_callers_seed():
+    t = Tensor(np.zeros(3), requires_grad=True)
+    seed = np.array([1.0, 2.0, 3.0])
+    (t + 0.0).backward(seed)
+    seed[0] = 99.0
+    np.testing.assert_array_equal(t.grad, [1.0, 2.0, 3.0])
