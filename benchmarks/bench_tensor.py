@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from common import OURS, Row, missing, per_call, try_import
+from common import OURS, Row, interleaved_per_call, missing, try_import
 
 LEARNING_RATE = 0.01
 
@@ -160,18 +160,16 @@ def run(repeats: int = 15) -> list[Row]:
                 raise AssertionError(f"{workload}: the engines disagree: {losses}")
             if torch is not None:
                 steps[f"PyTorch {torch.__version__}"] = torch_step(torch, problem)
-            # One engine's repeats at a time: alternating engines would make each pay for
-            # the previous one's idle-spinning worker threads (OpenMP, OpenBLAS).
-            for engine, step in steps.items():
-                rows.append(Row(workload, engine, name, per_call(step, calls, repeats)))
+            for engine, seconds in interleaved_per_call(steps, calls, repeats).items():
+                rows.append(Row(workload, engine, name, seconds))
             if torch is None:
                 rows.append(missing(workload, "PyTorch", name, "torch==2.13.0"))
     workload = "per-op overhead: (a*b + c).backward(), 1 element"
     steps = {OURS: autograd_overhead()}
     if torch is not None:
         steps[f"PyTorch {torch.__version__}"] = torch_overhead(torch)
-    for engine, step in steps.items():
-        rows.append(Row(workload, engine, "float32", per_call(step, 2000, repeats)))
+    for engine, seconds in interleaved_per_call(steps, 2000, repeats).items():
+        rows.append(Row(workload, engine, "float32", seconds))
     if torch is None:
         rows.append(missing(workload, "PyTorch", "float32", "torch==2.13.0"))
     return rows

@@ -18,6 +18,7 @@ from typing import Any
 
 OURS = "autograd"
 SETTLE_SECONDS = 0.5
+INTERLEAVE_SETTLE_SECONDS = 0.05
 
 
 @dataclass
@@ -57,6 +58,28 @@ def per_call(step: Callable[[], Any], calls: int, repeats: int) -> float:
         for _ in range(calls):
             step()
     return median_time(batch, repeats) / calls
+
+
+def interleaved_per_call(steps: dict[str, Callable[[], Any]], calls: int,
+                         rounds: int) -> dict[str, float]:
+    """Median seconds per call of each engine's ``step``, the engines taking turns.
+
+    Each round times ``calls`` calls of every engine in turn, after a short pause (so
+    the previous engine's worker threads stop spinning) and one warm-up call. A slow
+    spell of a shared machine then hits all engines in that round alike instead of
+    whichever one was being timed, which keeps the ratios steady from run to run.
+    """
+    times: dict[str, list[float]] = {engine: [] for engine in steps}
+    for _ in range(rounds):
+        for engine, step in steps.items():
+            time.sleep(INTERLEAVE_SETTLE_SECONDS)
+            step()
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(calls):
+                step()
+            times[engine].append((time.perf_counter() - start) / calls)
+    return {engine: statistics.median(seconds) for engine, seconds in times.items()}
 
 
 def peak_memory(build: Callable[[], Any]) -> tuple[Any, int]:
