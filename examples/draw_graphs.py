@@ -28,14 +28,16 @@ import nn
 from autograd import Tensor, Value, draw_graph
 
 
-def render(dot: graphviz.Digraph, folder: Path, name: str) -> None:
-    """Write ``name``.svg and ``name``.png and say where they are."""
+def render(dot: graphviz.Digraph, folder: Path, name: str) -> list[Path]:
+    """Write ``name``.svg and ``name``.png, say where they are and return their paths."""
+    paths = []
     for fmt in ("svg", "png"):
-        path = dot.render(folder / name, format=fmt, cleanup=True)
-        print(f"  wrote {path}")
+        paths.append(Path(dot.render(folder / name, format=fmt, cleanup=True)))
+        print(f"  wrote {paths[-1]}")
+    return paths
 
 
-def single_neuron(folder: Path) -> None:
+def single_neuron(folder: Path) -> list[Path]:
     _common.section("1. A single neuron: o = tanh(x1*w1 + x2*w2 + x3*w3 + b)")
     x1, x2, x3 = Value(2.0, label="x1"), Value(0.0, label="x2"), Value(-1.0, label="x3")
     w1, w2, w3 = Value(-3.0, label="w1"), Value(1.0, label="w2"), Value(0.5, label="w3")
@@ -49,10 +51,11 @@ def single_neuron(folder: Path) -> None:
     o.backward()
     print(f"  o = {o.data:.4f};  do/dw1 = {w1.grad:.4f}, do/dw3 = {w3.grad:.4f}, "
           f"do/db = {b.grad:.4f}")
-    render(draw_graph(o, params=[w1, w2, w3, b], title="a single neuron"), folder, "neuron")
+    return render(draw_graph(o, params=[w1, w2, w3, b], title="a single neuron"), folder,
+                  "neuron")
 
 
-def mlp_by_module(folder: Path) -> None:
+def mlp_by_module(folder: Path) -> list[Path]:
     _common.section("2. A 2-4-1 MLP, grouped by module")
     model = nn.MLP(2, [4, 1], rng=np.random.default_rng(0))
     x = [Value(1.0, label="x0"), Value(-2.0, label="x1")]
@@ -66,10 +69,10 @@ def mlp_by_module(folder: Path) -> None:
     # Top to bottom, a layer's neurons stand side by side in reading order.
     dot = draw_graph(loss, params=model.parameters(), rankdir="TB",
                      title="nn.MLP(2, [4, 1]): loss = (y - 1)**2")
-    render(dot, folder, "mlp_modules")
+    return render(dot, folder, "mlp_modules")
 
 
-def gradient_flow(folder: Path) -> None:
+def gradient_flow(folder: Path) -> list[Path]:
     _common.section("3. Gradient flow through a deep sigmoid MLP (color_by='grad')")
     rng = np.random.default_rng(0)
     layers = [nn.Linear(2, 4, rng=rng), nn.Sigmoid()]
@@ -87,17 +90,17 @@ def gradient_flow(folder: Path) -> None:
             print(f"  mean |grad| of {name:<10} {np.abs(p.grad).mean():.2e}")
     dot = draw_graph(loss, color_by="grad", rankdir="TB",
                      title="deep sigmoid MLP: mean |grad| shrinks towards the input")
-    render(dot, folder, "mlp_gradient_flow")
+    return render(dot, folder, "mlp_gradient_flow")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[Path]:
+    """Draw the three graphs; returns the files written."""
     p = _common.parser("draw_graphs", __doc__.splitlines()[0])
     p.set_defaults(out=_common.EXAMPLES_DIR / "output" / "graphs")
-    folder = _common.output_dir(p.parse_args().out)
-    single_neuron(folder)
-    mlp_by_module(folder)
-    gradient_flow(folder)
+    folder = _common.output_dir(p.parse_args(argv).out)
+    written = single_neuron(folder) + mlp_by_module(folder) + gradient_flow(folder)
     print(f"\nThe pictures are in {folder}/")
+    return written
 
 
 if __name__ == "__main__":

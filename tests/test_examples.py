@@ -155,3 +155,19 @@ def test_loops_vs_vectorized_agree_and_matmul_is_faster(tmp_path):
     assert result["max_abs_diff"] < 1e-9
     assert result["ratio"] > 1
     assert is_png(result["figure"])
+
+
+def test_draw_graphs_renders_every_picture_as_svg_and_png(tmp_path):
+    written = load("draw_graphs").main(["--out", str(tmp_path)])
+    names = sorted(path.name for path in written)
+    assert names == sorted(f"{n}.{ext}" for n in ("neuron", "mlp_modules", "mlp_gradient_flow")
+                           for ext in ("svg", "png"))
+    for path in written:
+        data = path.read_bytes()
+        if path.suffix == ".png":
+            assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        else:
+            assert b"<svg" in data and b"</svg>" in data
+    neuron_svg = (tmp_path / "neuron.svg").read_text()
+    assert all(label in neuron_svg for label in ("x1", "w1", "tanh", "grad"))
+    assert "mlp.layers.0.neurons.3" in (tmp_path / "mlp_modules.svg").read_text()
