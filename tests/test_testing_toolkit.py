@@ -227,6 +227,7 @@ def test_assertion_hints_when_the_function_computes_in_float32():
 
 def test_profiles_are_registered_and_selected_by_the_environment(monkeypatch):
     current = settings.default
+    running_profile = os.environ.get("HYPOTHESIS_PROFILE", "ci")  # before the test edits it
     try:
         for name in ("ci", "dev", "thorough"):
             monkeypatch.setenv("HYPOTHESIS_PROFILE", name)
@@ -239,7 +240,7 @@ def test_profiles_are_registered_and_selected_by_the_environment(monkeypatch):
         monkeypatch.delenv("HYPOTHESIS_PROFILE")
         assert load_profile() == "ci"
     finally:
-        settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+        settings.load_profile(running_profile)
     assert settings.default.max_examples == current.max_examples
 
 
