@@ -13,7 +13,7 @@ import numpy as np
 
 from . import elementwise as ew
 from .backends import array_math
-from .graph import Node
+from .graph import Node, make_node
 from .tensor_shape_ops import ShapeOps
 
 
@@ -49,7 +49,7 @@ class Tensor(ShapeOps, Node):
                 break
         else:
             parents = ()
-        out = super()._from_op(data, parents, op, backward, ctx)
+        out = make_node(cls, data, parents, op, backward, ctx)
         out.requires_grad = bool(out.parents)
         return out
 

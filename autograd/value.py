@@ -73,32 +73,31 @@ class Value(Node):
 
     def _unary(self, op: ew.Unary, param: Any = None) -> Value:
         return make_node(Value, op.forward(scalar_math, self.data, param), (self,),
-                              op.symbol, ew.unary_backward, (op, param))
+                         op.symbol, ew.unary_backward, (op, param))
 
     def _binary(self, op: ew.Binary, other: Any, reflected: bool = False) -> Value:
-        if not isinstance(other, Value):
-            other = Value(_as_number(other, op.symbol))
+        other = _as_value(other, op.symbol)
         a, b = (other, self) if reflected else (self, other)
         return make_node(Value, op.forward(scalar_math, a.data, b.data), (a, b),
-                              op.symbol, ew.binary_backward, op)
+                         op.symbol, ew.binary_backward, op)
 
     # + and * are most of the nodes of a scalar network (every weight times input, every
     # sum), so they are written out micrograd-style, forward beside backward, instead of
-    # going through the shared table: a third less time per node, measured by
-    # benchmarks/bench_value.py. The formulas are ew.ADD's and ew.MUL's, and tests
-    # check that the two agree.
+    # going through the shared table (and with _as_value inlined): a third less time per
+    # node, measured by benchmarks/bench_value.py. The formulas are ew.ADD's and ew.MUL's,
+    # and tests check that the two agree.
 
     def __add__(self, other: Any) -> Value:
         """a + b; d(a+b)/da = d(a+b)/db = 1."""
         if not isinstance(other, Value):
             other = Value(_as_number(other, "+"))
         return make_node(Value, self.data + other.data, (self, other), "+", _add_backward,
-                              ew.ADD)
+                         ew.ADD)
 
     def __radd__(self, other: Any) -> Value:
         other = Value(_as_number(other, "+"))
         return make_node(Value, other.data + self.data, (other, self), "+", _add_backward,
-                              ew.ADD)
+                         ew.ADD)
 
     def __sub__(self, other: Any) -> Value:
         return self._binary(ew.SUB, other)
@@ -111,12 +110,12 @@ class Value(Node):
         if not isinstance(other, Value):
             other = Value(_as_number(other, "*"))
         return make_node(Value, self.data * other.data, (self, other), "*", _mul_backward,
-                              ew.MUL)
+                         ew.MUL)
 
     def __rmul__(self, other: Any) -> Value:
         other = Value(_as_number(other, "*"))
         return make_node(Value, other.data * self.data, (other, self), "*", _mul_backward,
-                              ew.MUL)
+                         ew.MUL)
 
     def __truediv__(self, other: Any) -> Value:
         return self._binary(ew.DIV, other)
