@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -34,6 +34,15 @@ def is_parameter(x: Any) -> bool:
     if isinstance(x, Tensor):
         return x.requires_grad and not x.parents
     return isinstance(x, Value) and not x.parents
+
+
+def zero_grads(params: Iterable[Value | Tensor], set_to_none: bool = True) -> None:
+    """Reset gradients: a Tensor's to None (or zeros), a Value's to 0.0."""
+    for p in params:
+        if isinstance(p, Tensor):
+            p.grad = None if set_to_none else np.zeros_like(p.data)
+        else:
+            p.grad = 0.0
 
 
 class IncompatibleKeys(NamedTuple):
@@ -162,11 +171,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset gradients: a Tensor's to None (or zeros), a Value's to 0.0."""
-        for p in self.parameters():
-            if isinstance(p, Tensor):
-                p.grad = None if set_to_none else np.zeros_like(p.data)
-            else:
-                p.grad = 0.0
+        zero_grads(self.parameters(), set_to_none)
 
     def train(self, mode: bool = True) -> Module:
         """Training mode for this module and all below (Dropout active)."""

@@ -17,6 +17,8 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from .module import zero_grads
+
 
 def _number(name: str, who: str, x: Any, low: float = 0.0, below: float | None = None) -> float:
     if isinstance(x, bool) or not isinstance(x, numbers.Real) or math.isnan(x):
@@ -54,11 +56,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset gradients: a Tensor's to None (or zeros), a Value's to 0.0."""
-        for p in self.params:
-            if isinstance(p, Tensor):
-                p.grad = None if set_to_none else np.zeros_like(p.data)
-            else:
-                p.grad = 0.0
+        zero_grads(self.params, set_to_none)
 
     def _gradients(self) -> list[np.ndarray | None]:
         """Every gradient as an array in its parameter's dtype, checked before any update."""
