@@ -82,16 +82,15 @@ def _metrics(metrics: Sequence[Any] | None, loss_fn: Callable[..., Any]
     return resolved
 
 
-def _is_scalar_model(model: Module) -> bool:
+def _batch_forward(model: Module) -> Callable[[np.ndarray], Any]:
+    """How ``model`` takes a batch: row by row (scalar family, a list of outputs) or as
+    one Tensor in its parameters' dtype. Worked out once per fit/evaluate/predict, not
+    once per batch: it walks the module tree."""
     params = model.parameters()
-    return bool(params) and all(isinstance(p, Value) for p in params)
-
-
-def _forward(model: Module, X: np.ndarray, scalar: bool) -> Any:
-    if scalar:
-        return [model(row) for row in X.tolist()]
-    dtype = next((p.dtype for p in model.parameters() if isinstance(p, Tensor)), None)
-    return model(Tensor(X, dtype=dtype))
+    if params and all(isinstance(p, Value) for p in params):
+        return lambda X: [model(row) for row in X.tolist()]
+    dtype = next((p.dtype for p in params if isinstance(p, Tensor)), None)
+    return lambda X: model(Tensor(X, dtype=dtype))
 
 
 def _align(output: Any, target: np.ndarray) -> np.ndarray:
@@ -137,7 +136,7 @@ def fit(model: Module, X: Any, y: Any, loss: str | Callable[..., Any] = "mse",
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"fit: epochs must be a non-negative integer, got {epochs!r}")
     rng = default_rng() if rng is None else rng
-    scalar = _is_scalar_model(model)
+    forward = _batch_forward(model)
     steps = -(-len(X) // batch_size) if batch_size > 0 else 0
     history = History()
     history.params = {"epochs": epochs, "steps": steps, "batch_size": batch_size}
@@ -152,7 +151,7 @@ def fit(model: Module, X: Any, y: Any, loss: str | Callable[..., Any] = "mse",
                       disable=not show, file=sys.stdout, leave=True,
                       dynamic_ncols=True) as bar:
                 for xb, yb in batches(X, y, batch_size, shuffle=shuffle, rng=rng):
-                    output = _forward(model, xb, scalar)
+                    output = forward(xb)
                     value = loss_fn(output, _align(output, yb))
                     opt.zero_grad()
                     value.backward()
@@ -190,14 +189,14 @@ def _evaluate(model: Module, X: Any, y: Any, loss_fn: Callable[..., Any],
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
         raise ValueError(f"evaluate: X has {len(X)} rows but y has {len(y)}")
-    scalar = _is_scalar_model(model)
+    forward = _batch_forward(model)
     totals = dict.fromkeys(["loss", *metric_fns], 0.0)
     was_training = model.training
     model.eval()
     try:
         with no_grad():
             for xb, yb in batches(X, y, batch_size, shuffle=False):
-                output = _forward(model, xb, scalar)
+                output = forward(xb)
                 totals["loss"] += _loss_value(loss_fn(output, _align(output, yb))) * len(xb)
                 for name, metric in metric_fns.items():
                     totals[name] += metric(as_array(output), yb) * len(xb)
@@ -209,12 +208,12 @@ def _evaluate(model: Module, X: Any, y: Any, loss_fn: Callable[..., Any],
 def predict(model: Module, X: Any, batch_size: int = 256) -> np.ndarray:
     """The model's outputs for every row of X as an array (eval mode, no graph)."""
     X = np.asarray(X)
-    scalar = _is_scalar_model(model)
+    forward = _batch_forward(model)
     was_training = model.training
     model.eval()
     try:
         with no_grad():
-            parts = [as_array(_forward(model, xb, scalar))
+            parts = [as_array(forward(xb))
                      for xb in batches(X, None, batch_size, shuffle=False)]
     finally:
         model.train(was_training)
