@@ -1,19 +1,24 @@
 """autograd: reverse-mode automatic differentiation for scalars (Value) and arrays (Tensor).
 
-Both node types share one graph mechanism (``graph.py``): every operation records its
-inputs and a local backward rule, and ``backward()`` walks the graph in reverse
-topological order applying the chain rule.
+Both node types share one graph mechanism (``graph.py``) and one op table (``ops/``):
+every operation records its inputs and its ``Op``, whose forward rule stands beside
+one vector-Jacobian product per input, written with differentiable operations; so
+``backward()`` walks the graph in reverse topological order applying the chain rule,
+and ``grad(..., create_graph=True)`` records that walk to differentiate it again.
 """
 
+from . import functional
 from .draw import draw_graph
-from .gradcheck import GradcheckError, gradcheck
+from .function import Function
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import current_scope, grad, is_grad_enabled, name_scope, no_grad
 from .tensor import Tensor
-from .tensor_functions import concatenate, maximum, stack, where
+from .tensor_functions import concatenate, maximum, minimum, stack, where
 from .value import Value
 
 __all__ = [
-    "GradcheckError", "Tensor", "Value", "concatenate", "current_scope", "draw_graph", "grad",
-    "gradcheck", "is_grad_enabled", "maximum", "name_scope", "no_grad", "stack", "where",
+    "Function", "GradcheckError", "Tensor", "Value", "concatenate", "current_scope",
+    "draw_graph", "functional", "grad", "gradcheck", "gradgradcheck", "is_grad_enabled",
+    "maximum", "minimum", "name_scope", "no_grad", "stack", "where",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,17 +1,24 @@
-"""The same elementary functions for floats (Value) and for NumPy arrays (Tensor).
+"""The backends an op's rules are written against: floats, arrays, and graph nodes.
 
-Each elementwise op in ``elementwise.py`` is written once against a backend ``xp``;
-``scalar_math`` serves Value with the ``math`` module, ``array_math`` serves Tensor
-with NumPy. Both follow IEEE/PyTorch conventions instead of raising: ``exp(1000)`` is
+Each op in ``ops/`` is written once against a backend ``xp``:
+
+- ``scalar_math`` serves Value with the ``math`` module;
+- ``array_math`` serves Tensor with NumPy;
+- ``node_math`` (``node_backend.py``) runs a rule on Values/Tensors, so the backward
+  pass is recorded: that is ``grad(..., create_graph=True)``.
+
+The raw backends follow IEEE/PyTorch conventions instead of raising: ``exp(1000)`` is
 inf, ``log(0)`` is -inf, ``log(-1)`` and ``sqrt(-1)`` are nan, ``0 ** -1`` is inf, a
-negative base with a non-integer exponent is nan. sigmoid and softplus use the stable
-forms, finite for inputs of any magnitude.
+negative base with a non-integer exponent is nan, ``sin(inf)`` is nan, quietly.
+sigmoid, softplus and logsigmoid use the stable forms, finite for inputs of any
+magnitude. Comparisons return masks (bools), which carry no gradient.
 """
 
 from __future__ import annotations
 
 import math
 from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 
@@ -26,10 +33,23 @@ def _exp(x: float) -> float:
         return _INF
 
 
+def _expm1(x: float) -> float:
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return _INF
+
+
 def _log(x: float) -> float:
     if x > 0:
         return math.log(x)
     return -_INF if x == 0 else _NAN
+
+
+def _log1p(x: float) -> float:
+    if x > -1:
+        return math.log1p(x)
+    return -_INF if x == -1 else _NAN
 
 
 def _sqrt(x: float) -> float:
@@ -45,6 +65,13 @@ def _power(base: float, exponent: float) -> float:
     return _NAN if isinstance(result, complex) else result
 
 
+def _periodic(function: Any) -> Any:
+    """sin, cos, tan of ±inf are nan (as NumPy and PyTorch), not a ValueError."""
+    def periodic(x: float) -> float:
+        return function(x) if math.isfinite(x) else _NAN
+    return periodic
+
+
 def _sigmoid(x: float) -> float:
     """1 / (1 + e^-x), computed so that neither branch can overflow."""
     if x >= 0:
@@ -55,11 +82,15 @@ def _sigmoid(x: float) -> float:
 
 def _softplus(x: float) -> float:
     """log(1 + e^x) = max(x, 0) + log1p(e^-|x|)."""
+    if x != x:
+        return _NAN
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
 def _sign(x: float) -> float:
-    return (x > 0) - (x < 0)
+    if x != x:
+        return _NAN
+    return float((x > 0) - (x < 0))
 
 
 def _maximum(a: float, b: float) -> float:
@@ -67,6 +98,12 @@ def _maximum(a: float, b: float) -> float:
     if a != a or b != b:
         return _NAN
     return a if a >= b else b
+
+
+def _minimum(a: float, b: float) -> float:
+    if a != a or b != b:
+        return _NAN
+    return a if a <= b else b
 
 
 def _where(condition: bool, a: float, b: float) -> float:
@@ -82,10 +119,37 @@ def _divide(a: float, b: float) -> float:
         return math.copysign(_INF, a) * math.copysign(1.0, b)
 
 
+def _greater(a: Any, b: Any) -> Any:
+    return a > b
+
+
+def _greater_equal(a: Any, b: Any) -> Any:
+    return a >= b
+
+
+def _scalar_and(a: bool, b: bool) -> bool:
+    return a and b
+
+
+def _less(a: Any, b: Any) -> Any:
+    return a < b
+
+
+def _equal(a: Any, b: Any) -> Any:
+    return a == b
+
+
+def _scalar_zeros_like(x: float) -> float:
+    return 0.0
+
+
 scalar_math = SimpleNamespace(
-    exp=_exp, log=_log, sqrt=_sqrt, power=_power, sigmoid=_sigmoid, softplus=_softplus,
-    tanh=math.tanh, sin=math.sin, cos=math.cos, abs=abs, sign=_sign, where=_where,
-    maximum=_maximum, divide=_divide,
+    exp=_exp, expm1=_expm1, log=_log, log1p=_log1p, sqrt=_sqrt, power=_power,
+    sigmoid=_sigmoid, softplus=_softplus, tanh=math.tanh, sin=_periodic(math.sin),
+    cos=_periodic(math.cos), tan=_periodic(math.tan), abs=abs, sign=_sign, where=_where,
+    maximum=_maximum, minimum=_minimum, divide=_divide, greater=_greater, less=_less,
+    equal=_equal, greater_equal=_greater_equal, logical_and=_scalar_and, isnan=math.isnan,
+    zeros_like=_scalar_zeros_like, erf=math.erf,
 )
 
 
@@ -99,19 +163,100 @@ def _array_softplus(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
+def _array_erf(x: np.ndarray) -> np.ndarray:
+    """erf elementwise (NumPy has none): SciPy's when installed, else math.erf per entry."""
+    try:
+        from scipy.special import erf
+    except ImportError:
+        return np.vectorize(math.erf, otypes=[np.asarray(x).dtype])(x)
+    return erf(x)
+
+
 def _quiet(function):  # noqa: ANN001, ANN202
     """Apply ``function`` with NumPy's floating-point warnings off: the IEEE results
     (inf, nan, 0 on underflow) are the documented answer, as in PyTorch."""
-    def quiet(*args):  # noqa: ANN002, ANN202
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
-            return function(*args)
+    def quiet(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with np.errstate(all="ignore"):
+            return function(*args, **kwargs)
     quiet.__name__ = getattr(function, "__name__", "quiet")
     return quiet
 
 
+def _sum_to(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` over the axes broadcasting added to an array of ``shape``."""
+    g = np.asarray(g)
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    return g.sum(axis=stretched, keepdims=True) if stretched else g
+
+
+def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
+    full = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        full[index] = g  # a basic index selects each element at most once
+    else:
+        np.add.at(full, index, g)
+    return full
+
+
+def _is_basic(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return not any(isinstance(p, np.ndarray) for p in parts)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.matmul(a, b)
+
+
+def _matmul_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x @ y, in the memory order of ``operand`` (the matrix it is the gradient of).
+
+    In ``x @ W.T`` the operand is a transposed view; computing its gradient as
+    (y^T @ x^T)^T — the same numbers, in Fortran order — makes the gradient that
+    reaches W contiguous, so storing and using it needs no strided copy.
+    """
+    if (operand.ndim == x.ndim == y.ndim == 2 and operand.flags.f_contiguous
+            and not operand.flags.c_contiguous):
+        return (y.T @ x.T).T
+    return x @ y
+
+
+def _split(g: np.ndarray, ends: Any, axis: int) -> tuple:
+    return tuple(np.split(g, ends, axis=axis))
+
+
+def _unstack(g: np.ndarray, axis: int) -> tuple:
+    return tuple(np.moveaxis(g, axis, 0))
+
+
+def _tie_share(x: np.ndarray, peak: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """Each entry's share of a max/min's gradient: the winners split it evenly.
+
+    Where the extremum is nan, the nan entries are the winners (as PyTorch).
+    """
+    winners = np.where(np.isnan(peak), np.isnan(x), x == peak)
+    return winners / winners.sum(axis=axes, keepdims=True)
+
+
 array_math = SimpleNamespace(
-    exp=_quiet(np.exp), log=_quiet(np.log), sqrt=_quiet(np.sqrt), power=_quiet(np.power),
-    sigmoid=_quiet(_array_sigmoid), softplus=_quiet(_array_softplus), tanh=np.tanh, sin=np.sin,
-    cos=np.cos, abs=np.abs, sign=np.sign, where=np.where, maximum=np.maximum,
-    divide=_quiet(np.divide),
+    exp=_quiet(np.exp), expm1=_quiet(np.expm1), log=_quiet(np.log), log1p=_quiet(np.log1p),
+    sqrt=_quiet(np.sqrt), power=_quiet(np.power), sigmoid=_quiet(_array_sigmoid),
+    softplus=_quiet(_array_softplus), tanh=np.tanh, sin=_quiet(np.sin), cos=_quiet(np.cos),
+    tan=_quiet(np.tan), abs=np.abs, sign=np.sign, where=np.where, maximum=np.maximum,
+    minimum=np.minimum, divide=_quiet(np.divide), multiply=_quiet(np.multiply),
+    greater=_greater, less=_less, equal=_equal, greater_equal=_greater_equal,
+    logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
+    zeros_like=np.zeros_like, erf=_array_erf,
+    sum=_quiet(np.sum), mean=_quiet(np.mean), amax=np.max, amin=np.min,
+    broadcast_to=np.broadcast_to, sum_to=_sum_to, reshape=np.reshape,
+    expand_dims=np.expand_dims, transpose=np.transpose, swapaxes=np.swapaxes,
+    squeeze=np.squeeze, matmul=_quiet(_matmul), matmul_laid_out_like=_quiet(_matmul_laid_out_like),
+    getitem=lambda x, index: x[index], scatter_add=_scatter_add, split=_split,
+    unstack=_unstack, concatenate=np.concatenate, stack=np.stack, shape=np.shape,
+    ndim=np.ndim, tie_share=_tie_share, cumsum=np.cumsum, flip=np.flip,
 )

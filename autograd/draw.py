@@ -28,7 +28,6 @@ _CLUSTER_FILLS = ("#f7f7f7", "#eef3f8", "#f8f3ea", "#eef6ee", "#f5eef6")
 _OP_STYLE = {"shape": "ellipse", "style": "filled", "fillcolor": "#ffffff",
              "color": "#555555", "fontname": "Helvetica", "fontsize": "11",
              "margin": "0.04,0.02", "height": "0.3"}
-_NON_COMMUTATIVE = frozenset({"-", "/", "**", "matmul", "where", "concatenate", "stack"})
 
 
 def draw_graph(root: Node | Sequence[Node], format: str = "svg", rankdir: str = "LR",
@@ -237,7 +236,7 @@ def _edges(nodes: list[Node], index: dict[Node, int]) -> list[str]:
         parents = node.parents
         if not parents:
             continue
-        ordered = len(parents) > 1 and node.op in _NON_COMMUTATIVE
+        ordered = len(parents) > 1 and not node._op.commutative
         cut = False
         for k, parent in enumerate(parents):
             j = index.get(parent)
@@ -270,9 +269,7 @@ def _data_label(node: Node, kind: str, show_grad: bool, color_by: str | None,
 def _op_name(node: Node) -> str:
     """The op's name; a power by a constant shows its exponent (``** 2``)."""
     if node.op == "**" and len(node.parents) == 1:
-        ctx = getattr(node, "_ctx", None)
-        if isinstance(ctx, tuple) and len(ctx) == 2 and isinstance(ctx[1], (int, float)):
-            return f"** {f.fmt(ctx[1])}"
+        return f"** {f.fmt(node._params[0])}"
     return node.op
 
 

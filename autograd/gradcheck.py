@@ -45,6 +45,47 @@ def gradcheck(fn: Callable[..., Any], inputs: Sequence[Any], eps: float = 1e-6,
     return not failures
 
 
+def gradgradcheck(fn: Callable[..., Any], inputs: Sequence[Any], grad_outputs: Any = None,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+                  raise_exception: bool = True) -> bool:
+    """Check second derivatives, as ``torch.autograd.gradgradcheck``: the gradients of
+    the first-order gradients (``grad(..., create_graph=True)``) against central
+    differences of them.
+
+    The check runs ``gradcheck`` on ``(*inputs, grad_outputs) -> d<fn, grad_outputs>/dx_i``
+    for each input i, so both the rule's dependence on the inputs and on the incoming
+    gradient are checked. ``grad_outputs`` defaults to random values of the output's
+    shape (fixed seed).
+    """
+    points = [_as_point(x, i) for i, x in enumerate(inputs)]
+    out = _output(fn, _leaves(points))
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        seed = rng.standard_normal(np.shape(out.data))
+        grad_outputs = float(seed) if isinstance(out, Value) else seed
+    seed_point = _as_point(grad_outputs, len(points))
+    if np.shape(seed_point) != np.shape(out.data):
+        raise ValueError(f"gradgradcheck: grad_outputs has shape {np.shape(seed_point)} but "
+                         f"fn's output has shape {np.shape(out.data)}")
+    ok = True
+    for i in range(len(points)):
+        def first_order(*args: Any, i: int = i) -> Any:
+            *xs, v = args
+            g = grad(fn(*xs), list(xs), grad_outputs=v, create_graph=True, allow_unused=True)[i]
+            if g is None:  # fn does not depend on input i: its gradient is constant 0
+                like = xs[i]
+                g = Value(0.0) + 0.0 * v if isinstance(like, Value) else (v * 0.0).sum() \
+                    + Tensor._constant(np.zeros(like.shape))
+            return g
+        try:
+            ok &= gradcheck(first_order, [*points, seed_point], eps=eps, atol=atol, rtol=rtol,
+                            raise_exception=raise_exception)
+        except GradcheckError as error:
+            raise GradcheckError(f"gradgradcheck: second derivatives through the gradient "
+                                 f"of input {i}:\n{error}") from None
+    return ok
+
+
 def _as_point(x: Any, position: int) -> Value | np.ndarray:
     """Each input as a float (for Value functions) or a float64 array (for Tensor ones)."""
     if isinstance(x, Value):

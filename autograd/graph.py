@@ -1,18 +1,21 @@
 """The graph mechanism shared by Value and Tensor.
 
-Every node records the nodes it was computed from (``parents``), the name of the
-operation (``op``) and a local backward rule ``backward(out, grad) -> grads``: given
-the gradient of the final output w.r.t. ``out``, it returns one gradient per parent
-(``None`` for a parent that needs none). Reverse-mode differentiation is then
+Every node records the nodes it was computed from (``parents``), the ``Op`` that made
+it (``op.py``: the forward rule beside one VJP per input) and the op's parameters.
+Reverse-mode differentiation is then
 
 1. order the DAG topologically (an explicit stack, so depth is unlimited),
-2. walk it from the output back to the leaves, calling each local rule and summing
+2. walk it from the output back to the leaves, calling each input's VJP and summing
    the contributions that reach a node along different paths (the multivariate chain
    rule: ``d(a*a)/da = a + a``).
 
-Value and Tensor differ only in what a gradient is (a float or an array), which they
-state through ``_fit_grad`` (Tensor un-broadcasts there) and ``_initial_grad``, and in
-how they store ``parents`` (each kind declares it: a slot, or a property over two).
+The walk runs the rules on raw data (floats, arrays) by default. With
+``create_graph=True`` it runs the same rules on the nodes themselves (``node_math``),
+so the backward pass is recorded and can be differentiated again.
+
+The two node kinds state what differs: what a gradient is (``_fit_grad``: Tensor
+un-broadcasts; ``_initial_grad``), how ``parents`` are stored, and the raw backend
+``xp`` their data uses.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-BackwardRule = Callable[[Any, Any], tuple]
+from .op import Op
 
 
 class _GraphState(threading.local):
@@ -42,8 +45,7 @@ _state = _GraphState()
 _new_object = object.__new__
 
 
-def make_node(cls: type, data: Any, parents: tuple, op: str, backward: BackwardRule,
-              ctx: Any = None) -> Any:
+def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) -> Any:
     """A ``cls`` node holding ``data``, recording ``op`` on ``parents`` unless in no_grad.
 
     Every operation of both node types comes through here, so it is kept lean: no
@@ -57,38 +59,36 @@ def make_node(cls: type, data: Any, parents: tuple, op: str, backward: BackwardR
     if scope is not None and parents:
         out.scope = scope
         out.parents = parents
-        out.op = op
-        out._backward = backward
-        out._ctx = ctx
+        out._op = op
+        out._params = params
     else:
         out.scope = _state.scope
         out.parents = ()
-        out.op = ""
-        out._backward = None
-        out._ctx = None
+        out._op = None
+        out._params = ()
     return out
 
 
 class Node:
     """A node of the computation graph; Value and Tensor are its two kinds."""
 
-    __slots__ = ("data", "grad", "op", "label", "scope", "_backward", "_ctx", "__weakref__")
+    __slots__ = ("data", "grad", "label", "scope", "_op", "_params", "__weakref__")
     parents: tuple  # the input nodes of the op that made this node; () for a leaf
 
     requires_grad = True
     _initial_grad: Any = None  # what .grad holds before any backward (Value: 0.0)
-
-    @classmethod
-    def _from_op(cls, data: Any, parents: tuple, op: str, backward: BackwardRule,
-                 ctx: Any = None) -> Node:
-        """Make the node for ``op`` applied to ``parents`` (see ``make_node``)."""
-        return make_node(cls, data, parents, op, backward, ctx)
+    xp: Any  # the raw backend of this kind's data (scalar_math or array_math)
 
     # Brings a gradient flowing into a node to the node's shape and dtype, or returns
     # None to drop it (a Tensor that does not require grad). Value's gradients are
     # floats that always fit, so it keeps None and the engine skips a call per edge;
     # Tensor defines the method (un-broadcasting).
     _fit_grad: Callable[[Any], Any] | None = None
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that made this node ("" for a leaf)."""
+        return "" if self._op is None else self._op.symbol
 
     def _seed(self, grad: Any) -> Any:
         """The gradient ``backward(grad)`` starts from; checks a given one, makes the default."""
@@ -107,7 +107,7 @@ class Node:
         """
         order, grads = backpropagate(self, self._seed(grad), store_intermediate_grads=True)
         self._store_leaf_grads([(node, grads[node]) for node in order
-                                if node._backward is None and node in grads])
+                                if node._op is None and node in grads])
 
     @staticmethod
     def _store_leaf_grads(leaf_grads: list[tuple[Node, Any]]) -> None:
@@ -142,14 +142,14 @@ def topological_order(root: Node) -> list[Node]:
 
 
 def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
-                  ) -> tuple[list[Node], dict[Node, Any]]:
-    """Run every local backward rule from ``root`` down; return the nodes and their grads.
+                  create_graph: bool = False) -> tuple[list[Node], dict[Node, Any]]:
+    """Run every VJP from ``root`` down; return the nodes and their gradients.
 
-    ``grads`` maps each node to d(root)/d(node), for every node that requires grad.
-    With ``store_intermediate_grads`` (what ``backward()`` asks for), each intermediate
-    node's ``.grad`` is set as soon as its gradient is complete, sparing a second pass
-    over the graph; ``grad()`` asks for nothing to be written. Leaves are left to the
-    caller.
+    ``grads`` maps each node to d(root)/d(node), for every node that requires grad:
+    raw data, or nodes with ``create_graph`` (``seed`` is then a node too). With
+    ``store_intermediate_grads`` (what ``backward()`` asks for), each intermediate
+    node's ``.grad`` is set (to raw data) as soon as its gradient is complete, sparing
+    a second pass over the graph. Leaves are left to the caller.
     """
     if not root.requires_grad:
         raise RuntimeError(
@@ -158,16 +158,21 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
     order = topological_order(root)
     grads: dict[Node, Any] = {root: seed}
     get = grads.get
+    if create_graph:
+        from .node_backend import node_math
     for node in reversed(order):
-        rule = node._backward
-        if rule is None:  # a leaf
+        op = node._op
+        if op is None:  # a leaf
             continue
         out_grad = get(node)
         if store_intermediate_grads:
-            node.grad = node._initial_grad if out_grad is None else out_grad
+            node.grad = (node._initial_grad if out_grad is None
+                         else out_grad.data if create_graph else out_grad)
         if out_grad is None:
             continue
-        for parent, g in zip(node.parents, rule(node, out_grad)):
+        input_grads = (op.node_backward(node, out_grad, node_math) if create_graph
+                       else op.raw_backward(node, out_grad))
+        for parent, g in zip(node.parents, input_grads):
             if g is None:
                 continue
             fit = parent._fit_grad
@@ -180,28 +185,78 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
     return order, grads
 
 
-def grad(output: Node, inputs: Node | Sequence[Node], grad_output: Any = None,
-         allow_unused: bool = False) -> tuple:
-    """Gradients of ``output`` w.r.t. each of ``inputs``, without touching any ``.grad``.
+def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],
+         grad_outputs: Any = None, create_graph: bool = False,
+         allow_unused: bool = False, grad_output: Any = None) -> tuple:
+    """Gradients of ``outputs`` w.r.t. each of ``inputs``, without touching any ``.grad``.
 
-    Like ``torch.autograd.grad``: returns a tuple; an input that ``output`` does not
+    Like ``torch.autograd.grad``: returns a tuple; an input that the outputs do not
     depend on is an error unless ``allow_unused=True``, in which case its entry is None.
+    Several outputs add up their gradients (each seeded by its ``grad_outputs`` entry).
+    With ``create_graph=True`` the gradients are Values/Tensors that are part of a
+    graph, so they can be differentiated again; otherwise floats/arrays.
     """
-    single = isinstance(inputs, Node)
-    nodes = (inputs,) if single else tuple(inputs)
-    for i, node in enumerate(nodes):
-        if not isinstance(node, Node):
-            raise TypeError(f"grad: inputs[{i}] must be a Value or Tensor, "
-                            f"got {type(node).__name__}")
-    _, grads = backpropagate(output, output._seed(grad_output))
+    if grad_output is not None:  # the first version's name for a single output
+        grad_outputs = grad_output
+    roots = _as_nodes(outputs, "outputs")
+    nodes = _as_nodes(inputs, "inputs")
+    _check_bool(create_graph, "create_graph")
+    _check_bool(allow_unused, "allow_unused")
+    if isinstance(outputs, Node) or grad_outputs is None:
+        seeds = [grad_outputs] * len(roots)
+    elif isinstance(grad_outputs, (list, tuple)) and len(grad_outputs) == len(roots):
+        seeds = list(grad_outputs)
+    else:
+        raise ValueError(f"grad: got {len(roots)} outputs, so grad_outputs must be None or "
+                         f"a list of {len(roots)} gradients")
+    if create_graph and not is_grad_enabled():
+        raise RuntimeError("grad: create_graph=True inside no_grad(): the backward pass "
+                           "cannot be recorded; leave the no_grad block first")
+    totals: dict[Node, Any] = {}
+    for i, (root, seed) in enumerate(zip(roots, seeds)):
+        if not root.requires_grad:
+            raise RuntimeError(f"grad: outputs[{i}] does not require grad (it was built "
+                               "under no_grad() or from inputs that do not require grad)")
+        if create_graph and isinstance(seed, Node):  # a seed that is itself differentiable
+            root._seed(seed.data)  # checks its shape
+            start = seed
+        else:
+            start = root._seed(seed)
+            if create_graph:
+                start = type(root)._constant_like(root, start)
+        _, grads = backpropagate(root, start, create_graph=create_graph)
+        for node in nodes:
+            g = grads.get(node)
+            if g is not None:
+                totals[node] = g if node not in totals else totals[node] + g
     result = []
     for i, node in enumerate(nodes):
-        g = grads.get(node)
+        g = totals.get(node)
         if g is None and not allow_unused:
-            raise ValueError(f"grad: inputs[{i}] is not part of the graph of the output; "
-                             "pass allow_unused=True to get None for it")
+            raise ValueError(f"grad: inputs[{i}] is not part of the graph of the output "
+                             "(was the output computed under no_grad()?); pass "
+                             "allow_unused=True to get None for it")
         result.append(g)
     return tuple(result)
+
+
+def _as_nodes(x: Any, name: str) -> tuple[Node, ...]:
+    nodes = (x,) if isinstance(x, Node) else tuple(x) if isinstance(x, (list, tuple)) else None
+    if nodes is None:
+        raise TypeError(f"grad: {name} must be a Value or Tensor or a sequence of them, "
+                        f"got {type(x).__name__}")
+    for i, node in enumerate(nodes):
+        if not isinstance(node, Node):
+            raise TypeError(f"grad: {name}[{i}] must be a Value or Tensor, "
+                            f"got {type(node).__name__}")
+    if not nodes:
+        raise ValueError(f"grad: {name} is empty")
+    return nodes
+
+
+def _check_bool(value: Any, name: str) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"grad: {name} must be True or False, got {value!r}")
 
 
 class no_grad:  # noqa: N801 - named as in PyTorch

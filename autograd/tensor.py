@@ -1,7 +1,8 @@
 """Tensor: a NumPy-backed node of the computation graph, with PyTorch's semantics.
 
-Elementwise ops reuse the rules in ``elementwise.py``; matmul is here; reductions,
-reshaping, indexing and softmax are in ``tensor_shape_ops.py``.
+Every op applies a record of the op table (``ops/``) through ``Tensor._apply``:
+elementwise ops and matmul are here, reductions, reshaping, indexing and softmax in
+``tensor_shape_ops.py``, functions of several tensors in ``tensor_functions.py``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from . import elementwise as ew
 from .backends import array_math
 from .graph import Node, make_node
+from .op import Op
+from .ops import elementwise as ew
+from .ops.linalg import MATMUL
+from .ops.shape import SUM_TO
 from .tensor_shape_ops import ShapeOps
 
 
@@ -27,40 +31,75 @@ class Tensor(ShapeOps, Node):
 
     __slots__ = ("requires_grad", "parents")
     xp = array_math
+    _is_scalar = False
     __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"Tensor: requires_grad must be True or False, got "
+                            f"{requires_grad!r}")
+        if not isinstance(label, str):
+            raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
         self.data = _float_array(data, dtype, "Tensor")
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self.label = label
         self.parents = ()
-        self.op = ""
         self.scope = ""
-        self._backward = None
-        self._ctx = None
+        self._op = None
+        self._params = ()
 
     @classmethod
-    def _from_op(cls, data: Any, parents: tuple, op: str, backward: Any,
-                 ctx: Any = None) -> Tensor:
-        for parent in parents:  # any(p.requires_grad ...), minus a generator per op
+    def _apply(cls, op: Op, inputs: tuple, *params: Any) -> Tensor:
+        """The node of ``op`` applied to ``inputs`` (Tensors) with ``params``."""
+        if op.variadic:
+            data = op.forward(array_math, [t.data for t in inputs], *params)
+        else:
+            data = op.forward(array_math, *[t.data for t in inputs], *params)
+        if type(data) is not np.ndarray:  # a full reduction gives a NumPy scalar
+            data = np.asarray(data)
+        for parent in inputs:  # any(p.requires_grad ...), minus a generator per op
             if parent.requires_grad:
                 break
         else:
-            parents = ()
-        out = make_node(cls, data, parents, op, backward, ctx)
+            inputs = ()
+        out = make_node(cls, data, inputs, op, params)
         out.requires_grad = bool(out.parents)
         return out
 
     @classmethod
     def _constant(cls, array: np.ndarray) -> Tensor:
         """Wrap an array produced internally (no copy, no graph)."""
-        return cls._from_op(array, (), "", None)
+        out = make_node(cls, array, (), None)
+        out.requires_grad = False
+        return out
 
-    # --- the engine's hooks -------------------------------------------------------
+    # --- what the engine and the node backend ask of a node kind -----------------------
 
-    def _fit_grad(self, grad: np.ndarray) -> np.ndarray | None:
+    @staticmethod
+    def _constant_like(like: Tensor, data: Any) -> Tensor:
+        if isinstance(data, Tensor):
+            return data
+        return Tensor._constant(np.asarray(np.broadcast_to(data, like.shape), like.dtype)
+                                if np.ndim(data) == 0 else np.asarray(data))
+
+    @staticmethod
+    def _where(condition: Any, a: Any, b: Any) -> Tensor:
+        from .tensor_functions import where
+        return where(condition, a, b)
+
+    @staticmethod
+    def _maximum(a: Any, b: Any) -> Tensor:
+        from .tensor_functions import maximum
+        return maximum(a, b)
+
+    @staticmethod
+    def _minimum(a: Any, b: Any) -> Tensor:
+        from .tensor_functions import minimum
+        return minimum(a, b)
+
+    def _fit_grad(self, grad: Any) -> Any:
         """Un-broadcast ``grad`` to this tensor's shape and dtype (the one place it happens);
         None when this tensor does not require grad.
 
@@ -69,16 +108,12 @@ class Tensor(ShapeOps, Node):
         """
         if not self.requires_grad:
             return None
-        grad = np.asarray(grad)
-        if grad.shape != self.data.shape:
-            extra = grad.ndim - self.data.ndim
-            if extra > 0:
-                grad = grad.sum(axis=tuple(range(extra)))
-            stretched = tuple(i for i, n in enumerate(self.data.shape)
-                              if n == 1 and grad.shape[i] != 1)
-            if stretched:
-                grad = grad.sum(axis=stretched, keepdims=True)
-            if grad.shape != self.data.shape:
+        shape = self.data.shape
+        if isinstance(grad, Tensor):  # create_graph: un-broadcast with a recorded op
+            return grad if grad.shape == shape else Tensor._apply(SUM_TO, (grad,), shape)
+        if type(grad) is not np.ndarray or grad.shape != shape:
+            grad = array_math.sum_to(grad, shape)
+            if grad.shape != shape:
                 raise RuntimeError(f"autograd internal error: {self.op or 'leaf'} received a "
                                    f"gradient of shape {grad.shape} for shape {self.shape}")
         if grad.dtype != self.data.dtype:
@@ -171,19 +206,17 @@ class Tensor(ShapeOps, Node):
 
     # --- elementwise ops (rules shared with Value) --------------------------------
 
-    def _unary(self, op: ew.Unary, param: Any = None) -> Tensor:
-        return Tensor._from_op(op.forward(array_math, self.data, param), (self,),
-                               op.symbol, ew.unary_backward, (op, param))
+    def _unary(self, op: Op, *params: Any) -> Tensor:
+        return Tensor._apply(op, (self,), *params)
 
-    def _binary(self, op: ew.Binary, other: Any, reflected: bool = False) -> Tensor:
+    def _binary(self, op: Op, other: Any, reflected: bool = False) -> Tensor:
         other = as_tensor(other, op.name, like=self)
         a, b = (other, self) if reflected else (self, other)
         try:
-            data = op.forward(array_math, a.data, b.data)
+            return Tensor._apply(op, (a, b))
         except ValueError:
             raise ValueError(f"{op.name} ({op.symbol}): shapes {a.shape} and {b.shape} "
                              "cannot be broadcast together") from None
-        return Tensor._from_op(data, (a, b), op.symbol, ew.binary_backward, op)
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(ew.ADD, other)
@@ -212,7 +245,7 @@ class Tensor(ShapeOps, Node):
     def __pow__(self, exponent: Any) -> Tensor:
         """``t ** 2`` differentiates only the base; ``t ** u`` (a Tensor) both."""
         if isinstance(exponent, numbers.Real) and not isinstance(exponent, bool):
-            return self._unary(ew.POW_CONST, float(exponent))
+            return self._unary(ew.POW_NUMBER, float(exponent))
         return self._binary(ew.POW, exponent)
 
     def __rpow__(self, base: Any) -> Tensor:
@@ -224,8 +257,14 @@ class Tensor(ShapeOps, Node):
     def exp(self) -> Tensor:
         return self._unary(ew.EXP)
 
+    def expm1(self) -> Tensor:
+        return self._unary(ew.EXPM1)
+
     def log(self) -> Tensor:
         return self._unary(ew.LOG)
+
+    def log1p(self) -> Tensor:
+        return self._unary(ew.LOG1P)
 
     def sqrt(self) -> Tensor:
         return self._unary(ew.SQRT)
@@ -236,11 +275,25 @@ class Tensor(ShapeOps, Node):
     def sigmoid(self) -> Tensor:
         return self._unary(ew.SIGMOID)
 
+    def logsigmoid(self) -> Tensor:
+        return self._unary(ew.LOGSIGMOID)
+
     def relu(self) -> Tensor:
         return self._unary(ew.RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Tensor:
-        return self._unary(ew.LEAKY_RELU, float(slope))
+        return self._unary(ew.LEAKY_RELU, _number(slope, "leaky_relu", "slope"))
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        return self._unary(ew.ELU, _number(alpha, "elu", "alpha"))
+
+    def silu(self) -> Tensor:
+        return self._unary(ew.SILU)
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+        return self._unary(ew.GELU if approximate == "none" else ew.GELU_TANH)
 
     def softplus(self) -> Tensor:
         return self._unary(ew.SOFTPLUS)
@@ -251,10 +304,30 @@ class Tensor(ShapeOps, Node):
     def cos(self) -> Tensor:
         return self._unary(ew.COS)
 
+    def tan(self) -> Tensor:
+        return self._unary(ew.TAN)
+
+    def erf(self) -> Tensor:
+        return self._unary(ew.ERF)
+
     def abs(self) -> Tensor:
         return self._unary(ew.ABS)
 
+    def sign(self) -> Tensor:
+        return self._unary(ew.SIGN)
+
     __abs__ = abs
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        """min(max(x, lo), hi); the gradient passes where x is inside [lo, hi]."""
+        out = self
+        if min is not None:
+            out = Tensor._maximum(out, as_tensor(min, "clamp", like=self))
+        if max is not None:
+            out = Tensor._minimum(out, as_tensor(max, "clamp", like=self))
+        return out
+
+    clip = clamp
 
     # --- matmul --------------------------------------------------------------------
 
@@ -266,54 +339,15 @@ class Tensor(ShapeOps, Node):
 
 
 def matmul(a: Tensor, b: Any) -> Tensor:
-    """a @ b with NumPy's rules (1-D operands, batch broadcasting).
-
-    For C = A @ B: dL/dA = dL/dC @ B^T and dL/dB = A^T @ dL/dC.
-    """
+    """a @ b with NumPy's rules (1-D operands, batch broadcasting); see ``ops/linalg.py``."""
     b = as_tensor(b, "matmul", like=a)
     if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} are not aligned")
     try:
-        data = np.matmul(a.data, b.data)
+        return Tensor._apply(MATMUL, (a, b))
     except ValueError:
         raise ValueError(f"matmul: batch shapes of {a.shape} and {b.shape} cannot be "
                          "broadcast together") from None
-    return Tensor._from_op(data, (a, b), "matmul", _matmul_backward)
-
-
-def _matmul_backward(out: Tensor, grad: np.ndarray) -> tuple:
-    left, right = out.parents
-    a, b = left.data, right.data
-    if a.ndim == 1 and b.ndim == 1:  # dot product: grad is a scalar
-        return grad * b, grad * a
-    # Promote 1-D operands to matrices, as matmul itself does, then undo it.
-    a2 = a[np.newaxis, :] if a.ndim == 1 else a
-    b2 = b[:, np.newaxis] if b.ndim == 1 else b
-    g2 = grad
-    if a.ndim == 1:
-        g2 = np.expand_dims(g2, -2)
-    if b.ndim == 1:
-        g2 = np.expand_dims(g2, -1)
-    grad_a = grad_b = None
-    if left.requires_grad:
-        grad_a = _product_laid_out_like(a2, g2, np.swapaxes(b2, -1, -2))
-        grad_a = grad_a[..., 0, :] if a.ndim == 1 else grad_a
-    if right.requires_grad:
-        grad_b = _product_laid_out_like(b2, np.swapaxes(a2, -1, -2), g2)
-        grad_b = grad_b[..., 0] if b.ndim == 1 else grad_b
-    return grad_a, grad_b
-
-
-def _product_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """x @ y, in the memory order of ``operand`` (the matrix it is the gradient of).
-
-    In ``x @ W.T`` the operand is a transposed view; computing its gradient as
-    (y^T @ x^T)^T — the same numbers, in Fortran order — makes the gradient that
-    reaches W contiguous, so storing and using it needs no strided copy.
-    """
-    if operand.ndim == 2 and operand.flags.f_contiguous and not operand.flags.c_contiguous:
-        return (y.T @ x.T).T
-    return x @ y
 
 
 def as_tensor(x: Any, op: str, like: Tensor | None = None) -> Tensor:
@@ -328,6 +362,12 @@ def as_tensor(x: Any, op: str, like: Tensor | None = None) -> Tensor:
     return Tensor._constant(_float_array(x, None, op, copy=False))
 
 
+def _number(x: Any, op: str, name: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{op}: {name} must be a number, got {type(x).__name__} {x!r}")
+    return float(x)
+
+
 def _float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarray:
     """A floating array from ``data``: float64 unless ``dtype`` or a float array says otherwise."""
     if isinstance(data, Node):
@@ -337,7 +377,7 @@ def _float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarra
                         f"np.float64, got {np.dtype(dtype)}")
     try:
         array = np.array(data, copy=copy) if copy else np.asarray(data)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:
         raise TypeError(f"{op}: cannot make an array of {type(data).__name__} "
                         f"({error})") from None
     if array.dtype.kind not in "biuf":
@@ -346,3 +386,4 @@ def _float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarra
     target = np.dtype(dtype) if dtype is not None else (
         array.dtype if array.dtype.kind == "f" else np.dtype(np.float64))
     return array.astype(target, copy=False)
+

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numbers
+from dataclasses import replace
 from typing import Any
 
-from . import elementwise as ew
 from .backends import scalar_math
 from .graph import Node, make_node
+from .op import Op
+from .ops import elementwise as ew
 
 
 class Value(Node):
@@ -19,7 +21,7 @@ class Value(Node):
 
     Domain rule (as PyTorch): functions outside their domain return IEEE values instead
     of raising — ``log(0)`` is -inf, ``log(-1)``, ``sqrt(-1)`` and ``(-8) ** (1/3)`` are
-    nan, ``exp(1000)`` and ``1 / 0`` are inf.
+    nan, ``exp(1000)`` and ``1 / 0`` are inf, ``sin(inf)`` is nan.
     """
 
     # A Value has at most two parents. They live in two slots, not in a tuple: a tuple
@@ -29,6 +31,7 @@ class Value(Node):
     __slots__ = ("_left", "_right")
     xp = scalar_math
     _initial_grad = 0.0
+    _is_scalar = True
 
     @property
     def parents(self) -> tuple:
@@ -53,14 +56,15 @@ class Value(Node):
         elif isinstance(data, bool) or not isinstance(data, numbers.Real):
             raise TypeError(f"Value: data must be a real number, got {type(data).__name__} "
                             f"{data!r}")
-        self.data = float(data)
+        if not isinstance(label, str):
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
+        self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
         self.parents = ()
-        self.op = ""
         self.scope = ""
-        self._backward = None
-        self._ctx = None
+        self._op = None
+        self._params = ()
 
     def _seed(self, grad: Any) -> float:
         return 1.0 if grad is None else _as_number(grad, "backward")
@@ -69,53 +73,66 @@ class Value(Node):
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
 
+    # --- what the engine and the node backend ask of a node kind -----------------------
+
+    @staticmethod
+    def _constant_like(like: Value, data: Any) -> Value:
+        return data if isinstance(data, Value) else Value(float(data))
+
+    @staticmethod
+    def _where(condition: Any, a: Any, b: Any) -> Value:
+        return _as_value(a if condition else b, "where")
+
+    @staticmethod
+    def _maximum(a: Any, b: Any) -> Value:
+        return _as_value(a, "maximum")._binary(ew.MAXIMUM, b)
+
+    @staticmethod
+    def _minimum(a: Any, b: Any) -> Value:
+        return _as_value(a, "minimum")._binary(ew.MINIMUM, b)
+
     # --- applying the shared elementwise rules ---------------------------------------
 
-    def _unary(self, op: ew.Unary, param: Any = None) -> Value:
-        return make_node(Value, op.forward(scalar_math, self.data, param), (self,),
-                         op.symbol, ew.unary_backward, (op, param))
+    def _unary(self, op: Op, *params: Any) -> Value:
+        return make_node(Value, op.forward(scalar_math, self.data, *params), (self,), op,
+                         params)
 
-    def _binary(self, op: ew.Binary, other: Any, reflected: bool = False) -> Value:
+    def _binary(self, op: Op, other: Any, reflected: bool = False) -> Value:
         other = _as_value(other, op.symbol)
         a, b = (other, self) if reflected else (self, other)
-        return make_node(Value, op.forward(scalar_math, a.data, b.data), (a, b),
-                         op.symbol, ew.binary_backward, op)
+        return make_node(Value, op.forward(scalar_math, a.data, b.data), (a, b), op)
 
     # + and * are most of the nodes of a scalar network (every weight times input, every
-    # sum), so they are written out micrograd-style, forward beside backward, instead of
-    # going through the shared table (and with _as_value inlined): a third less time per
-    # node, measured by benchmarks/bench_value.py. The formulas are ew.ADD's and ew.MUL's,
-    # and tests check that the two agree.
+    # sum), so they are written out micrograd-style, forward beside backward, with
+    # hand-written first-order rules (_ADD, _MUL below) instead of the generic VJP call:
+    # a third less time per node, measured by benchmarks/bench_value.py. Their math,
+    # drawing and higher-order rules are ew.ADD's and ew.MUL's; tests check they agree.
 
     def __add__(self, other: Any) -> Value:
         """a + b; d(a+b)/da = d(a+b)/db = 1."""
         if not isinstance(other, Value):
             other = Value(_as_number(other, "+"))
-        return make_node(Value, self.data + other.data, (self, other), "+", _add_backward,
-                         ew.ADD)
+        return make_node(Value, self.data + other.data, (self, other), _ADD)
 
     def __radd__(self, other: Any) -> Value:
         other = Value(_as_number(other, "+"))
-        return make_node(Value, other.data + self.data, (other, self), "+", _add_backward,
-                         ew.ADD)
+        return make_node(Value, other.data + self.data, (other, self), _ADD)
+
+    def __mul__(self, other: Any) -> Value:
+        """a * b; d(ab)/da = b, d(ab)/db = a."""
+        if not isinstance(other, Value):
+            other = Value(_as_number(other, "*"))
+        return make_node(Value, self.data * other.data, (self, other), _MUL)
+
+    def __rmul__(self, other: Any) -> Value:
+        other = Value(_as_number(other, "*"))
+        return make_node(Value, other.data * self.data, (other, self), _MUL)
 
     def __sub__(self, other: Any) -> Value:
         return self._binary(ew.SUB, other)
 
     def __rsub__(self, other: Any) -> Value:
         return self._binary(ew.SUB, other, reflected=True)
-
-    def __mul__(self, other: Any) -> Value:
-        """a * b; d(ab)/da = b, d(ab)/db = a."""
-        if not isinstance(other, Value):
-            other = Value(_as_number(other, "*"))
-        return make_node(Value, self.data * other.data, (self, other), "*", _mul_backward,
-                         ew.MUL)
-
-    def __rmul__(self, other: Any) -> Value:
-        other = Value(_as_number(other, "*"))
-        return make_node(Value, other.data * self.data, (other, self), "*", _mul_backward,
-                         ew.MUL)
 
     def __truediv__(self, other: Any) -> Value:
         return self._binary(ew.DIV, other)
@@ -127,7 +144,7 @@ class Value(Node):
         """``a ** 2`` differentiates only the base; ``a ** b`` (a Value) both."""
         if isinstance(exponent, Value):
             return self._binary(ew.POW, exponent)
-        return self._unary(ew.POW_CONST, _as_number(exponent, "**"))
+        return self._unary(ew.POW_NUMBER, _as_number(exponent, "**"))
 
     def __rpow__(self, base: Any) -> Value:
         return self._binary(ew.POW, base, reflected=True)
@@ -138,8 +155,14 @@ class Value(Node):
     def exp(self) -> Value:
         return self._unary(ew.EXP)
 
+    def expm1(self) -> Value:
+        return self._unary(ew.EXPM1)
+
     def log(self) -> Value:
         return self._unary(ew.LOG)
+
+    def log1p(self) -> Value:
+        return self._unary(ew.LOG1P)
 
     def sqrt(self) -> Value:
         return self._unary(ew.SQRT)
@@ -150,11 +173,23 @@ class Value(Node):
     def sigmoid(self) -> Value:
         return self._unary(ew.SIGMOID)
 
+    def logsigmoid(self) -> Value:
+        return self._unary(ew.LOGSIGMOID)
+
     def relu(self) -> Value:
         return self._unary(ew.RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         return self._unary(ew.LEAKY_RELU, _as_number(slope, "leaky_relu"))
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        return self._unary(ew.ELU, _as_number(alpha, "elu"))
+
+    def silu(self) -> Value:
+        return self._unary(ew.SILU)
+
+    def gelu(self, approximate: str = "none") -> Value:
+        return self._unary(_gelu_op(approximate))
 
     def softplus(self) -> Value:
         return self._unary(ew.SOFTPLUS)
@@ -165,10 +200,30 @@ class Value(Node):
     def cos(self) -> Value:
         return self._unary(ew.COS)
 
+    def tan(self) -> Value:
+        return self._unary(ew.TAN)
+
+    def erf(self) -> Value:
+        return self._unary(ew.ERF)
+
     def abs(self) -> Value:
         return self._unary(ew.ABS)
 
+    def sign(self) -> Value:
+        return self._unary(ew.SIGN)
+
     __abs__ = abs
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> Value:  # noqa: A002
+        """min(max(x, lo), hi); the gradient passes where x is inside [lo, hi]."""
+        out = self
+        if min is not None:
+            out = Value._maximum(out, _as_number(min, "clamp"))
+        if max is not None:
+            out = Value._minimum(out, _as_number(max, "clamp"))
+        return out
+
+    clip = clamp
 
     # --- comparisons look at the numbers only and record no graph --------------------
 
@@ -187,6 +242,9 @@ class Value(Node):
     def __float__(self) -> float:
         return self.data
 
+    def item(self) -> float:
+        return self.data
+
 
 def _add_backward(out: Value, grad: float) -> tuple[float, float]:
     return grad, grad
@@ -196,11 +254,30 @@ def _mul_backward(out: Value, grad: float) -> tuple[float, float]:
     return grad * out._right.data, grad * out._left.data
 
 
+_ADD = replace(ew.ADD, fast_vjp=_add_backward)
+_MUL = replace(ew.MUL, fast_vjp=_mul_backward)
+
+
+def _gelu_op(approximate: Any) -> Op:
+    if approximate == "none":
+        return ew.GELU
+    if approximate == "tanh":
+        return ew.GELU_TANH
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def _as_float(x: Any, op: str) -> float:
+    try:
+        return float(x)
+    except OverflowError:  # an int beyond float range
+        raise ValueError(f"{op}: {x:.3e} is too large for a float") from None
+
+
 def _as_number(x: Any, op: str) -> float:
     if isinstance(x, Value):
         return x.data
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return float(x)
+        return _as_float(x, op)
     raise TypeError(f"Value {op}: expected a number or a Value, got {type(x).__name__} {x!r}")
 
 

@@ -4,21 +4,16 @@ that shows, per input, the analytical and the numerical gradient."""
 import numpy as np
 import pytest
 from hypothesis import given
+from planted import planted
 
 from autograd import GradcheckError, Tensor, Value, gradcheck
 from autograd.gradcheck import analytical_jacobians, numerical_jacobians
 from autograd.testing import arrays, values
 
-
-def wrong_square(x: Tensor) -> Tensor:
-    """x ** 2 with a wrong backward rule: 3x instead of 2x."""
-    return Tensor._from_op(x.data ** 2, (x,), "bad_square",
-                           lambda out, g: (g * 3 * out.parents[0].data,))
-
-
-def wrong_value_exp(x: Value) -> Value:
-    """e^x whose backward forgets the chain rule's incoming gradient... and the e^x."""
-    return Value._from_op(np.exp(x.data), (x,), "bad_exp", lambda out, g: (1.0,))
+#: x ** 2 with a wrong backward rule: 3x instead of 2x.
+wrong_square = planted("BadSquare", lambda x: x ** 2, lambda x, g: g * 3 * x)
+#: e^x whose backward forgets the chain rule's incoming gradient... and the e^x.
+wrong_value_exp = planted("BadExp", lambda x: x.exp(), lambda x, g: Value(1.0))
 
 
 @given(values(), values())
@@ -73,16 +68,14 @@ def test_gradcheck_returns_false_instead_of_raising_when_asked():
 
 
 def test_gradcheck_tolerance_follows_atol_and_rtol():
-    slightly_wrong = lambda x: Value._from_op(2 * x.data, (x,), "almost",
-                                              lambda out, g: (g * 2.01,))
+    slightly_wrong = planted("Almost", lambda x: 2 * x, lambda x, g: g * 2.01)
     assert not gradcheck(slightly_wrong, [1.0], raise_exception=False)
     assert gradcheck(slightly_wrong, [1.0], rtol=1e-2)
 
 
 def test_gradcheck_checks_every_entry_of_a_non_scalar_output():
-    def wrong_in_one_entry(t):
-        rule = lambda out, g: (g * np.array([1.0, 1.0, 0.0]),)
-        return Tensor._from_op(t.data.copy(), (t,), "bad_entry", rule)
+    wrong_in_one_entry = planted("BadEntry", lambda t: t * 1.0,
+                                 lambda t, g: g * np.array([1.0, 1.0, 0.0]))
 
     with pytest.raises(GradcheckError, match=r"output entry 2, input entry \(2,\)"):
         gradcheck(wrong_in_one_entry, [np.ones(3)])

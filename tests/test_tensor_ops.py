@@ -164,14 +164,26 @@ def test_reshape_gradient_matches_central_difference(x, data):
 
 
 @given(x=arrays(), data=st.data())
-def test_transpose_gradient_matches_central_difference(x, data):
+def test_permute_gradient_matches_central_difference(x, data):
     perm = data.draw(st.permutations(range(x.ndim)), label="axes")
     negative = data.draw(st.booleans(), label="negative axes")
     perm = [a - x.ndim for a in perm] if negative else perm
     weights = np.arange(x.size, dtype=float).reshape(np.transpose(x, perm).shape)
-    assert_gradients_close(lambda t: t.transpose(*perm) * weights, [x])
+    assert_gradients_close(lambda t: t.permute(*perm) * weights, [x])
     weights_t = np.arange(x.size, dtype=float).reshape(x.T.shape)
     assert_gradients_close(lambda t: t.T * weights_t, [x])
+
+
+@given(x=arrays(), data=st.data())
+def test_transpose_swaps_two_axes_as_pytorch(x, data):
+    if x.ndim == 0:
+        return
+    first, second = (data.draw(st.integers(-x.ndim, x.ndim - 1), label=f"dim{k}")
+                     for k in range(2))
+    swapped = np.swapaxes(x, first, second)
+    assert Tensor(x).transpose(first, second).shape == swapped.shape
+    weights = np.arange(x.size, dtype=float).reshape(swapped.shape)
+    assert_gradients_close(lambda t: t.transpose(first, second) * weights, [x])
 
 
 @st.composite

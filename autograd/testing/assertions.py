@@ -22,13 +22,9 @@ from ..gradcheck import (
     worst_mismatch,
 )
 from ..graph import Node, topological_order
+from ..op import KINK_AT_TIES, KINK_AT_ZERO
 from ..tensor import Tensor
 from ..value import Value
-
-#: Ops whose derivative jumps where their input is 0.
-_KINKS_AT_ZERO = ("relu", "abs", "leaky_relu")
-#: Ops whose derivative jumps where two of the compared entries tie.
-_KINKS_AT_TIES = ("max", "min", "maximum")
 
 
 def assert_gradients_close(fn: Callable[..., Any], inputs: Sequence[Any], eps: float = 1e-6,
@@ -100,14 +96,15 @@ def _kink_hints(out: Node, eps: float) -> list[str]:
     near = max(1e-4, 1e3 * eps)
     hints = []
     for node in topological_order(out):
-        if node.op in _KINKS_AT_ZERO:
+        kinks = node._op.kinks if node._op is not None else ""
+        if kinks == KINK_AT_ZERO:
             distance = float(np.min(np.abs(np.asarray(node.parents[0].data, dtype=float))))
-        elif node.op in _KINKS_AT_TIES:
+        elif kinks == KINK_AT_TIES:
             distance = _tie_distance(node)
         else:
             continue
         if distance <= near:
-            where = "its input is" if node.op in _KINKS_AT_ZERO else "compared entries are"
+            where = "its input is" if kinks == KINK_AT_ZERO else "compared entries are"
             hints.append(f"hint: {node.op} is evaluated near its kink ({where} {distance:.3g} "
                          f"from it); central differences with eps={eps} straddle two slopes "
                          "there: draw inputs away from it (e.g. autograd.testing.values("
@@ -121,7 +118,7 @@ def _tie_distance(node: Node) -> float:
     For a reduction this looks at all entries of its input, not only those along the
     reduced axes: a hint may come too often, never too rarely.
     """
-    if node.op == "maximum":
+    if len(node.parents) == 2:  # maximum, minimum: the two inputs
         a, b = (np.asarray(p.data, dtype=float) for p in node.parents)
         return float(np.min(np.abs(a - b)))
     ordered = np.sort(np.asarray(node.parents[0].data, dtype=float).reshape(-1))

@@ -1,0 +1,102 @@
+"""The one record every operation is: its forward rule beside its vector-Jacobian products.
+
+An ``Op`` is written once against a backend ``xp`` (``backends.py``), so the same text
+serves three purposes:
+
+- forward on raw data: floats for Value (``xp = scalar_math``), arrays for Tensor
+  (``xp = array_math``);
+- the first-order backward pass, on the same raw data (fast, nothing recorded);
+- the backward pass of ``grad(..., create_graph=True)``, on *nodes* (``xp = node_math``):
+  the rule's arithmetic is then itself recorded, so gradients can be differentiated
+  again, to any order.
+
+The rule contract (``x`` inputs, ``y`` the output, ``g`` the gradient reaching ``y``)::
+
+    forward(xp, *inputs, *params) -> y
+    vjp[i](xp, g, *inputs, y, *params) -> the gradient reaching inputs[i]
+
+one VJP per input, so the engine computes only those an input needs (JAX's
+``defvjp``). A *variadic* op (concatenate, stack, a custom Function) has one rule for
+all its inputs, returning a tuple. A VJP may return a gradient of the output's
+broadcast shape: the engine un-broadcasts it to the input's shape.
+
+The rest of the record is what drawing, testing and error messages read: ``symbol``
+(what ``node.op`` says), ``formula`` (the local derivative, for ``explain_backward``),
+``kinks`` (where the derivative jumps) and ``commutative``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: ``Op.kinks`` values: the derivative jumps where the input is 0, or where compared
+#: entries tie; central differences straddle two slopes there.
+KINK_AT_ZERO, KINK_AT_TIES = "zero", "ties"
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One operation: ``forward`` and one VJP per input (see the module docstring)."""
+
+    name: str
+    forward: Callable[..., Any]
+    vjp: tuple[Callable[..., Any], ...]
+    symbol: str = ""
+    formula: tuple[str, ...] = ()
+    kinks: str = ""
+    commutative: bool = False
+    variadic: bool = False
+    # A hand-written first-order rule ``(node, g) -> grads`` on raw data, used instead
+    # of ``vjp`` where a benchmark says the generic call costs too much (Value's + and *).
+    fast_vjp: Callable[[Any, Any], tuple] | None = field(default=None, repr=False)
+    # ``(node, g) -> input gradients`` on raw data: fast_vjp, or the VJPs called on the
+    # inputs' data (made once per op by ``_raw_rule``).
+    raw_backward: Callable[[Any, Any], Any] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.symbol:
+            object.__setattr__(self, "symbol", self.name)
+        object.__setattr__(self, "raw_backward", self.fast_vjp or _raw_rule(self))
+
+    def node_backward(self, node: Any, g: Any, xp: Any) -> Any:
+        """The gradients reaching ``node``'s inputs as nodes: the rules run on ``xp``
+        (``node_math``), so this backward step is itself recorded."""
+        parents = node.parents
+        if self.variadic:
+            return self.vjp[0](xp, g, parents, node, *node._params)
+        return [vjp(xp, g, *parents, node, *node._params) if parent.requires_grad else None
+                for parent, vjp in zip(parents, self.vjp)]
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+
+def _raw_rule(op: Op) -> Callable[[Any, Any], Any]:
+    """``(node, g) -> input gradients`` on raw data: the first-order backward step.
+
+    Specialised by arity once per op, since the engine calls it once per node.
+    """
+    vjps = op.vjp
+    if op.variadic:
+        (vjp,) = vjps
+        return lambda node, g: vjp(node.xp, g, [p.data for p in node.parents], node.data,
+                                   *node._params)
+    if len(vjps) == 1:
+        (vjp,) = vjps
+
+        def unary(node: Any, g: Any) -> tuple:
+            (x,) = node.parents
+            return (vjp(node.xp, g, x.data, node.data, *node._params),)
+        return unary
+    if len(vjps) == 2:
+        left_vjp, right_vjp = vjps
+
+        def binary(node: Any, g: Any) -> tuple:
+            a, b = node.parents
+            xp, ad, bd, y, params = node.xp, a.data, b.data, node.data, node._params
+            return (left_vjp(xp, g, ad, bd, y, *params) if a.requires_grad else None,
+                    right_vjp(xp, g, ad, bd, y, *params) if b.requires_grad else None)
+        return binary
+    raise ValueError(f"Op {op.name}: give one VJP per input (1 or 2), or variadic=True")
