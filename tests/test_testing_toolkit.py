@@ -174,7 +174,8 @@ def test_every_op_of_the_tables_is_drawn():
 
     collect()
     assert {op.name for op in VALUE_OPS} <= names
-    assert {op.name for op in TENSOR_OPS} - names <= {"gram", "stack", "matmul", "maximum"}
+    assert {op.name for op in TENSOR_OPS} - names <= {"gram", "stack", "matmul", "maximum",
+                                                           "sum_to"}
 
 
 @given(tensor_expressions())

@@ -137,9 +137,14 @@ MINIMUM = Op("minimum", lambda xp, a, b: xp.minimum(a, b),
 
 
 def _pow_base_grad(xp: Any, g: Any, a: Any, b: Any) -> Any:
-    """d a^b / da = b a^(b-1), and 0 where b == 0 (as PyTorch)."""
+    """d a^b / da = b a^(b-1), and 0 at a = b = 0 (PyTorch: 0^0 is flat in a).
+
+    Only that point is masked, where 0 * 0^-1 would be nan: a mask wherever b == 0
+    would also cut the second derivative d/db (b a^(b-1)) = a^(b-1) there.
+    """
     grad = g * (b * xp.power(a, b - 1.0))
-    return xp.where(xp.equal(b, 0.0), xp.zeros_like(grad), grad)
+    return xp.where(xp.logical_and(xp.equal(b, 0.0), xp.equal(a, 0.0)), xp.zeros_like(grad),
+                    grad)
 
 
 def _pow_exponent_grad(xp: Any, g: Any, a: Any, b: Any, y: Any) -> Any:

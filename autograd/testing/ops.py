@@ -1,20 +1,30 @@
-"""The op tables random expressions are built from, each op with its domain.
+"""The op-info table (PyTorch's OpInfo idea): how to test each op of the engine.
+
+One row per way of calling an op: how to build it (``apply``), how to print it
+(``template``), where it is differentiable (``params``), which engine ops it exercises
+(``covers``, names in ``autograd.ops.ALL_OPS``), how to draw operands inside its
+domain (``domain``: keyword arguments of ``values()``/``arrays()`` per operand) and,
+for Value rows, a reference derivative on plain floats (``reference``). The same
+table drives ``expressions()``, ``tensor_expressions()``, the op tests
+(tests/test_op_table.py: first and second derivatives of every row) and the state
+machine; a test checks that every engine op is covered by some row.
 
 An op may be applied only where it is differentiable and central differences can see
 its derivative: ``log``/``sqrt`` of positives, division away from 0, ``relu``/``abs``/
 ``leaky_relu`` away from their kink at 0, ``**`` with a positive base, ``max`` without
-near-ties. Each ``Op`` states this as ``params(*operand_data)``: the parameters (an
-exponent, an axis, ...) with which it may be applied to operands holding that data,
-an empty list where it may not be applied at all. The functions themselves are never
-shifted or clipped to make them safe: the op is simply not drawn there.
+near-ties. ``params(*operand_data)`` states this: the parameters (an exponent, an axis,
+...) with which the op may be applied to operands holding that data, an empty list
+where it may not be applied at all. The functions themselves are never shifted or
+clipped to make them safe: the op is simply not drawn there.
 
-The elementwise ops are written with methods and operators that Value and Tensor
+The elementwise rows are written with methods and operators that Value and Tensor
 share, so one table serves both; ``TENSOR_OPS`` adds broadcasting, reductions,
 reshaping, indexing, softmax, matmul, concatenate, stack, where and maximum.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,11 +41,12 @@ KINK_MARGIN = 1e-2
 
 @dataclass(frozen=True)
 class Op:
-    """One operation: ``apply(*operands, param)`` builds it, ``template`` prints it.
+    """One row: ``apply(*operands, param)`` builds the op, ``template`` prints it.
 
     ``params(*data)`` lists the parameters with which the op is differentiable at
     operands holding ``data`` (``[None]`` for an op without parameters; ``[]`` where
-    the op must not be drawn).
+    the op must not be drawn). ``reference(*floats, param) -> (value, partials)``
+    differentiates it independently of the engine (Value rows).
     """
 
     name: str
@@ -43,6 +54,13 @@ class Op:
     template: str
     apply: Callable[..., Any]
     params: Callable[..., Sequence[Any]]
+    covers: tuple[str, ...] = ()
+    domain: tuple[dict, ...] = ()
+    reference: Callable[..., tuple[float, tuple[float, ...]]] | None = None
+
+    def operand_domain(self, i: int) -> dict:
+        """Keyword arguments of ``values()``/``arrays()`` that draw operand ``i`` in the domain."""
+        return self.domain[i] if i < len(self.domain) else {}
 
     def describe(self, operands: Sequence[str], param: Any) -> str:
         """The op applied to operands named ``operands``, as source text."""
@@ -95,51 +113,125 @@ def _power_domain(x: Any, p: float) -> Any:
     return _positive(x)
 
 
+_POSITIVE = ({"positive": True},)
+_OFF_ZERO = ({"away_from_zero": True},)
+
+
 def _unary(name: str, template: str, apply: Callable[[Any], Any],
-           domain: Callable[[Any], Any] | None = None) -> Op:
+           domain: Callable[[Any], Any] | None = None, covers: str | None = None,
+           draw: tuple[dict, ...] = (), reference: Callable[[float], tuple] | None = None,
+           ) -> Op:
     params = _everywhere if domain is None else _where(domain)
-    return Op(name, 1, template, lambda x, p: apply(x), params)
+    ref = None if reference is None else (lambda x, p: reference(x))
+    return Op(name, 1, template, lambda x, p: apply(x), params, (covers or name,), draw, ref)
 
 
 def _binary(name: str, template: str, apply: Callable[[Any, Any], Any],
-            domain: Callable[[Any, Any], Any] | None = None) -> Op:
+            domain: Callable[[Any, Any], Any] | None = None, covers: str | None = None,
+            draw: tuple[dict, ...] = (),
+            reference: Callable[[float, float], tuple] | None = None) -> Op:
     def params(a: Any, b: Any) -> list[None]:
         ok = _broadcastable(a, b) and (domain is None or _all(domain(a, b)))
         return [None] if ok else []
-    return Op(name, 2, template, lambda a, b, p: apply(a, b), params)
+    ref = None if reference is None else (lambda a, b, p: reference(a, b))
+    return Op(name, 2, template, lambda a, b, p: apply(a, b), params, (covers or name,), draw,
+              ref)
+
+
+def _number(name: str, template: str, apply: Callable[[Any, Any], Any], options: Sequence[Any],
+            covers: str, reference: Callable[[float, Any], tuple],
+            condition: Callable[..., Any] = lambda *data: True,
+            draw: tuple[dict, ...] = ()) -> Op:
+    """A row combining one operand with a number ``p`` drawn from ``options``."""
+    return Op(name, 1, template, apply, _choices(options, condition), (covers,), draw,
+              reference)
+
+
+def _sigmoid(x: float) -> float:
+    return 0.5 * (1 + math.tanh(x / 2))
+
+
+def _gelu(x: float) -> tuple[float, tuple[float]]:
+    cdf = 0.5 * (1 + math.erf(x / math.sqrt(2)))
+    return x * cdf, (cdf + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi),)
 
 
 ELEMENTWISE_OPS: tuple[Op, ...] = (
     # Binary ops first: hypothesis favours early candidates, and they share nodes.
-    _binary("add", "{0} + {1}", lambda a, b: a + b),
-    _binary("sub", "{0} - {1}", lambda a, b: a - b),
-    _binary("mul", "{0} * {1}", lambda a, b: a * b),
-    _binary("div", "{0} / {1}", lambda a, b: a / b, lambda a, b: _nonzero(b)),
-    _binary("pow", "{0} ** {1}", lambda a, b: a ** b, lambda a, b: _positive(a)),
-    _unary("neg", "-{0}", lambda x: -x),
-    _unary("exp", "exp({0})", lambda x: x.exp()),
-    _unary("log", "log({0})", lambda x: x.log(), _positive),
-    _unary("sqrt", "sqrt({0})", lambda x: x.sqrt(), _positive),
-    _unary("tanh", "tanh({0})", lambda x: x.tanh()),
-    _unary("sigmoid", "sigmoid({0})", lambda x: x.sigmoid()),
-    _unary("softplus", "softplus({0})", lambda x: x.softplus()),
-    _unary("sin", "sin({0})", lambda x: x.sin()),
-    _unary("cos", "cos({0})", lambda x: x.cos()),
-    _unary("relu", "relu({0})", lambda x: x.relu(), _off_kink),
-    _unary("abs", "abs({0})", lambda x: x.abs(), _off_kink),
+    _binary("add", "{0} + {1}", lambda a, b: a + b,
+            reference=lambda a, b: (a + b, (1.0, 1.0))),
+    _binary("sub", "{0} - {1}", lambda a, b: a - b,
+            reference=lambda a, b: (a - b, (1.0, -1.0))),
+    _binary("mul", "{0} * {1}", lambda a, b: a * b,
+            reference=lambda a, b: (a * b, (b, a))),
+    _binary("div", "{0} / {1}", lambda a, b: a / b, lambda a, b: _nonzero(b),
+            draw=({}, {"away_from_zero": True}),
+            reference=lambda a, b: (a / b, (1 / b, -a / b ** 2))),
+    _binary("pow", "{0} ** {1}", lambda a, b: a ** b, lambda a, b: _positive(a), draw=_POSITIVE,
+            reference=lambda a, b: (a ** b, (b * a ** (b - 1), a ** b * math.log(a)))),
+    _unary("neg", "-{0}", lambda x: -x, reference=lambda x: (-x, (-1.0,))),
+    _unary("exp", "exp({0})", lambda x: x.exp(),
+           reference=lambda x: (math.exp(x), (math.exp(x),))),
+    _unary("expm1", "expm1({0})", lambda x: x.expm1(),
+           reference=lambda x: (math.expm1(x), (math.exp(x),))),
+    _unary("log", "log({0})", lambda x: x.log(), _positive, draw=_POSITIVE,
+           reference=lambda x: (math.log(x), (1 / x,))),
+    _unary("log1p", "log1p({0})", lambda x: x.log1p(), _positive, draw=_POSITIVE,
+           reference=lambda x: (math.log1p(x), (1 / (1 + x),))),
+    _unary("sqrt", "sqrt({0})", lambda x: x.sqrt(), _positive, draw=_POSITIVE,
+           reference=lambda x: (math.sqrt(x), (0.5 / math.sqrt(x),))),
+    _unary("tanh", "tanh({0})", lambda x: x.tanh(),
+           reference=lambda x: (math.tanh(x), (1 / math.cosh(x) ** 2,))),
+    _unary("sigmoid", "sigmoid({0})", lambda x: x.sigmoid(),
+           reference=lambda x: (_sigmoid(x), (_sigmoid(x) * _sigmoid(-x),))),
+    _unary("logsigmoid", "logsigmoid({0})", lambda x: x.logsigmoid(),
+           reference=lambda x: (math.log(_sigmoid(x)), (_sigmoid(-x),))),
+    _unary("softplus", "softplus({0})", lambda x: x.softplus(),
+           reference=lambda x: (math.log1p(math.exp(x)), (_sigmoid(x),))),
+    _unary("sin", "sin({0})", lambda x: x.sin(), reference=lambda x: (math.sin(x), (math.cos(x),))),
+    _unary("cos", "cos({0})", lambda x: x.cos(),
+           reference=lambda x: (math.cos(x), (-math.sin(x),))),
+    _unary("tan", "tan({0})", lambda x: x.tan(), lambda x: np.abs(np.cos(x)) > 0.3,
+           reference=lambda x: (math.tan(x), (1 / math.cos(x) ** 2,))),
+    _unary("erf", "erf({0})", lambda x: x.erf(),
+           reference=lambda x: (math.erf(x), (2 / math.sqrt(math.pi) * math.exp(-x * x),))),
+    _unary("relu", "relu({0})", lambda x: x.relu(), _off_kink, draw=_OFF_ZERO,
+           reference=lambda x: (max(x, 0.0), (float(x > 0),))),
+    _unary("abs", "abs({0})", lambda x: x.abs(), _off_kink, draw=_OFF_ZERO,
+           reference=lambda x: (abs(x), (math.copysign(1.0, x),))),
+    _unary("sign", "sign({0})", lambda x: x.sign(), _off_kink, draw=_OFF_ZERO,
+           reference=lambda x: (math.copysign(1.0, x), (0.0,))),
+    _unary("silu", "silu({0})", lambda x: x.silu(),
+           reference=lambda x: (x * _sigmoid(x), (_sigmoid(x) * (1 + x * _sigmoid(-x)),))),
+    _unary("gelu", "gelu({0})", lambda x: x.gelu(), reference=_gelu),
+    _unary("gelu_tanh", "gelu({0}, approximate='tanh')", lambda x: x.gelu("tanh")),
     Op("leaky_relu", 1, "leaky_relu({0}, {p})", lambda x, p: x.leaky_relu(p),
-       _choices((0.01, 0.2), lambda x, p: _off_kink(x))),
-    Op("pow_number", 1, "{0} ** {p}", lambda x, p: x ** p,
-       _choices((2, 3, -1, 0.5, 1.5), _power_domain)),
-    Op("radd", 1, "{p} + {0}", lambda x, p: p + x, _choices((2.0, -1.5))),
-    Op("rsub", 1, "{p} - {0}", lambda x, p: p - x, _choices((1.0, -0.5))),
-    Op("rmul", 1, "{p} * {0}", lambda x, p: p * x, _choices((2.0, -0.5))),
-    Op("rdiv", 1, "{p} / {0}", lambda x, p: p / x, _choices((1.0, -2.0), lambda x, p: _nonzero(x))),
-    Op("rpow", 1, "{p} ** {0}", lambda x, p: p ** x, _choices((2.0, 0.5))),
-    Op("add_number", 1, "{0} + {p}", lambda x, p: x + p, _choices((0.5,))),
-    Op("sub_number", 1, "{0} - {p}", lambda x, p: x - p, _choices((1.5,))),
-    Op("mul_number", 1, "{0} * {p}", lambda x, p: x * p, _choices((3.0, -0.25))),
-    Op("div_number", 1, "{0} / {p}", lambda x, p: x / p, _choices((2.0, -0.5))),
+       _choices((0.01, 0.2), lambda x, p: _off_kink(x)), ("leaky_relu",), _OFF_ZERO,
+       lambda x, p: (x if x > 0 else p * x, (1.0 if x > 0 else p,))),
+    Op("elu", 1, "elu({0}, {p})", lambda x, p: x.elu(p),
+       _choices((1.0, 0.5), lambda x, p: _off_kink(x)), ("elu",), _OFF_ZERO,
+       lambda x, p: (x if x > 0 else p * math.expm1(x), (1.0 if x > 0 else p * math.exp(x),))),
+    _number("pow_number", "{0} ** {p}", lambda x, p: x ** p, (2, 3, -1, 0.5, 1.5),
+            "pow_number", lambda x, p: (x ** p, (p * x ** (p - 1),)), _power_domain,
+            draw=_POSITIVE),
+    _number("radd", "{p} + {0}", lambda x, p: p + x, (2.0, -1.5), "add",
+            lambda x, p: (p + x, (1.0,))),
+    _number("rsub", "{p} - {0}", lambda x, p: p - x, (1.0, -0.5), "sub",
+            lambda x, p: (p - x, (-1.0,))),
+    _number("rmul", "{p} * {0}", lambda x, p: p * x, (2.0, -0.5), "mul",
+            lambda x, p: (p * x, (p,))),
+    _number("rdiv", "{p} / {0}", lambda x, p: p / x, (1.0, -2.0), "div",
+            lambda x, p: (p / x, (-p / x ** 2,)), lambda x, p: _nonzero(x), draw=_OFF_ZERO),
+    _number("rpow", "{p} ** {0}", lambda x, p: p ** x, (2.0, 0.5), "pow",
+            lambda x, p: (p ** x, (p ** x * math.log(p),))),
+    _number("add_number", "{0} + {p}", lambda x, p: x + p, (0.5,), "add",
+            lambda x, p: (x + p, (1.0,))),
+    _number("sub_number", "{0} - {p}", lambda x, p: x - p, (1.5,), "sub",
+            lambda x, p: (x - p, (1.0,))),
+    _number("mul_number", "{0} * {p}", lambda x, p: x * p, (3.0, -0.25), "mul",
+            lambda x, p: (x * p, (p,))),
+    _number("div_number", "{0} / {p}", lambda x, p: x / p, (2.0, -0.5), "div",
+            lambda x, p: (x / p, (1 / p,))),
 )
 
 #: The op set of ``expressions()``: every Value operation.
@@ -207,33 +299,53 @@ def _joinable(a: Any, b: Any) -> list[int]:
             if a.shape[:k] + a.shape[k + 1:] == b.shape[:k] + b.shape[k + 1:]]
 
 
+def _broadcast_params(x: Any) -> list[tuple[int, ...]]:
+    return [(2, *np.shape(x))] + ([(*np.shape(x)[:-1], 3)] if np.shape(x)[-1:] == (1,) else [])
+
+
+def _sum_to_params(x: Any) -> list[tuple[int, ...]]:
+    shape = np.shape(x)
+    return [shape[1:]] + ([(1, *shape[1:])] if len(shape) > 1 else []) if shape else []
+
+
 # The shape-changing ops come first: hypothesis favours early candidates.
 TENSOR_OPS: tuple[Op, ...] = (
     _unary("reshape", "{0}.reshape(-1)", lambda x: x.reshape(-1), lambda x: np.ndim(x) >= 2),
     _unary("transpose", "{0}.T", lambda x: x.T, lambda x: np.ndim(x) >= 2),
-    Op("getitem", 1, "{0}{p[0]}", lambda x, p: x[p[1]], _index_params),
-    Op("matmul", 2, "{0} @ {1}", lambda a, b, p: a @ b, _matmul_params),
-    _unary("gram", "{0} @ {0}.T", _gram, lambda x: np.ndim(x) in (1, 2)),
+    Op("getitem", 1, "{0}{p[0]}", lambda x, p: x[p[1]], _index_params,
+       ("getitem", "scatter_add")),
+    Op("matmul", 2, "{0} @ {1}", lambda a, b, p: a @ b, _matmul_params, ("matmul",)),
+    _unary("gram", "{0} @ {0}.T", _gram, lambda x: np.ndim(x) in (1, 2), covers="matmul"),
     Op("concatenate", 2, "concatenate([{0}, {1}], axis={p})",
-       lambda a, b, p: autograd.concatenate([a, b], axis=p), _joinable),
+       lambda a, b, p: autograd.concatenate([a, b], axis=p), _joinable, ("concatenate",)),
     Op("stack", 2, "stack([{0}, {1}], axis={p})", lambda a, b, p: autograd.stack([a, b], axis=p),
-       lambda a, b: list(range(np.ndim(a) + 1)) if np.shape(a) == np.shape(b) else []),
+       lambda a, b: list(range(np.ndim(a) + 1)) if np.shape(a) == np.shape(b) else [],
+       ("stack",)),
     _binary("maximum", "maximum({0}, {1})", autograd.maximum,
+            lambda a, b: np.abs(np.asarray(a) - b) > KINK_MARGIN),
+    _binary("minimum", "minimum({0}, {1})", autograd.minimum,
             lambda a, b: np.abs(np.asarray(a) - b) > KINK_MARGIN),
     Op("where", 2, "where({0} > {1} at the drawn point, {0}, {1})",
        lambda a, b, m: autograd.where(m, a, b),
-       lambda a, b: [np.asarray(a) > b] if _broadcastable(a, b) else []),
+       lambda a, b: [np.asarray(a) > b] if _broadcastable(a, b) else [], ("where",)),
     Op("sum", 1, "{0}.sum(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.sum(axis=p[0], keepdims=p[1]), _reduction_params),
+       lambda x, p: x.sum(axis=p[0], keepdims=p[1]), _reduction_params, ("sum", "broadcast_to")),
     Op("mean", 1, "{0}.mean(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.mean(axis=p[0], keepdims=p[1]), _reduction_params),
+       lambda x, p: x.mean(axis=p[0], keepdims=p[1]), _reduction_params, ("mean",)),
     Op("max", 1, "{0}.max(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.max(axis=p[0], keepdims=p[1]), _extremum_params(largest=True)),
+       lambda x, p: x.max(axis=p[0], keepdims=p[1]), _extremum_params(largest=True), ("max",)),
     Op("min", 1, "{0}.min(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.min(axis=p[0], keepdims=p[1]), _extremum_params(largest=False)),
+       lambda x, p: x.min(axis=p[0], keepdims=p[1]), _extremum_params(largest=False), ("min",)),
     Op("logsumexp", 1, "{0}.logsumexp(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.logsumexp(axis=p[0], keepdims=p[1]), _reduction_params),
-    Op("softmax", 1, "{0}.softmax(axis={p})", lambda x, p: x.softmax(axis=p), _axis_params),
+       lambda x, p: x.logsumexp(axis=p[0], keepdims=p[1]), _reduction_params, ("logsumexp",)),
+    Op("softmax", 1, "{0}.softmax(axis={p})", lambda x, p: x.softmax(axis=p), _axis_params,
+       ("softmax",)),
     Op("log_softmax", 1, "{0}.log_softmax(axis={p})", lambda x, p: x.log_softmax(axis=p),
-       _axis_params),
+       _axis_params, ("log_softmax",)),
+    Op("cumsum", 1, "{0}.cumsum({p})", lambda x, p: x.cumsum(p), _axis_params,
+       ("cumsum", "flip")),
+    Op("flip", 1, "{0}.flip({p})", lambda x, p: x.flip(p), _axis_params, ("flip",)),
+    Op("broadcast_to", 1, "{0}.broadcast_to({p})", lambda x, p: x.broadcast_to(p),
+       lambda x: _broadcast_params(x) if np.ndim(x) else [], ("broadcast_to", "sum_to")),
+    Op("sum_to", 1, "{0}.sum_to({p})", lambda x, p: x.sum_to(p), _sum_to_params, ("sum_to",)),
 ) + ELEMENTWISE_OPS
