@@ -209,10 +209,6 @@ def _is_basic(index: Any) -> bool:
     return not any(isinstance(p, np.ndarray) for p in parts)
 
 
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.matmul(a, b)
-
-
 def _matmul_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """x @ y, in the memory order of ``operand`` (the matrix it is the gradient of).
 
@@ -224,6 +220,16 @@ def _matmul_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> 
             and not operand.flags.c_contiguous):
         return (y.T @ x.T).T
     return x @ y
+
+
+def _expand_dims(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """``g`` with a size-1 axis inserted at each of ``axes`` (a reshape: a view)."""
+    shape = list(g.shape)
+    axes = (axes,) if isinstance(axes, int) else axes
+    ndim = len(shape) + len(axes)
+    for axis in sorted(a % ndim for a in axes):
+        shape.insert(axis, 1)
+    return np.reshape(g, shape)
 
 
 def _split(g: np.ndarray, ends: Any, axis: int) -> tuple:
@@ -252,11 +258,16 @@ array_math = SimpleNamespace(
     greater=_greater, less=_less, equal=_equal, greater_equal=_greater_equal,
     logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
     zeros_like=np.zeros_like, erf=_array_erf,
-    sum=_quiet(np.sum), mean=_quiet(np.mean), amax=np.max, amin=np.min,
-    broadcast_to=np.broadcast_to, sum_to=_sum_to, reshape=np.reshape,
-    expand_dims=np.expand_dims, transpose=np.transpose, swapaxes=np.swapaxes,
-    squeeze=np.squeeze, matmul=_quiet(_matmul), matmul_laid_out_like=_quiet(_matmul_laid_out_like),
+    sum=np.sum, mean=_quiet(np.mean), amax=np.max, amin=np.min,
+    broadcast_to=np.broadcast_to, sum_to=_sum_to, expand_dims=_expand_dims,
+    # Methods, not NumPy's functions: a VJP calls these per node, and the functions'
+    # dispatch costs more than the work on a small array (every value here is an
+    # ndarray or a NumPy scalar, which has the same methods).
+    reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),
+    swapaxes=lambda x, a, b: x.swapaxes(a, b), squeeze=lambda x, axis: x.squeeze(axis),
+    matmul=np.matmul, matmul_laid_out_like=_matmul_laid_out_like,
     getitem=lambda x, index: x[index], scatter_add=_scatter_add, split=_split,
-    unstack=_unstack, concatenate=np.concatenate, stack=np.stack, shape=np.shape,
-    ndim=np.ndim, tie_share=_tie_share, cumsum=np.cumsum, flip=np.flip,
+    unstack=_unstack, concatenate=np.concatenate, stack=np.stack,
+    shape=lambda x: x.shape, ndim=lambda x: x.ndim, tie_share=_tie_share, cumsum=np.cumsum,
+    flip=np.flip,
 )

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from .op import Op
 
 
@@ -157,6 +159,14 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
             "create the leaves with requires_grad=True")
     order = topological_order(root)
     grads: dict[Node, Any] = {root: seed}
+    with np.errstate(all="ignore"):  # IEEE results (inf, nan) are the answer, quietly
+        _walk(order, grads, store_intermediate_grads, create_graph)
+    return order, grads
+
+
+def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: bool,
+          create_graph: bool) -> None:
+    """The loop of ``backpropagate``: each node's VJPs, summed into its parents' grads."""
     get = grads.get
     if create_graph:
         from .node_backend import node_math
@@ -182,7 +192,6 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
                     continue
             previous = get(parent)
             grads[parent] = g if previous is None else previous + g
-    return order, grads
 
 
 def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],

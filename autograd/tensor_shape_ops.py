@@ -6,6 +6,7 @@ op table (``ops/shape.py``), where the forward rule stands beside its VJP.
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -155,7 +156,8 @@ class ShapeOps:
 
     @property
     def T(self) -> Any:  # noqa: N802 - PyTorch's and NumPy's name
-        return self.permute(*reversed(range(self.ndim)))
+        """The axes reversed (``x @ W.T`` in every Linear layer, so kept to one call)."""
+        return self._apply(ops.TRANSPOSE, (self,), tuple(range(self.ndim - 1, -1, -1)))
 
     def broadcast_to(self, shape: Any) -> Any:
         """Copies of the entries along new or size-1 axes; the gradient sums them back."""
@@ -189,11 +191,11 @@ def resolve_shape(shape: tuple, old: tuple[int, ...], op: str) -> tuple[int, ...
     if not all(_is_int(n) and n >= -1 for n in shape) or list(shape).count(-1) > 1:
         raise ValueError(f"{op}: invalid shape {shape} (sizes are non-negative ints and at "
                          "most one -1)")
-    size, known = int(np.prod(old)), int(np.prod([n for n in shape if n != -1]))
+    size, known = math.prod(old), math.prod(n for n in shape if n != -1)
     target = tuple(int(n) for n in shape)
     if -1 in shape and known and size % known == 0:
         target = tuple(size // known if n == -1 else n for n in target)
-    if -1 in target or int(np.prod(target)) != size:
+    if -1 in target or math.prod(target) != size:
         raise ValueError(f"{op}: cannot reshape a tensor of shape {old} into {shape}")
     return target
 

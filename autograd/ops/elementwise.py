@@ -49,7 +49,7 @@ TAN = unary("tan", lambda xp, x: xp.tan(x),
 # PyTorch's conventions at the kinks: relu'(0) = 0, |x|'(0) = sign(0) = 0, and an
 # inactive unit passes no gradient even when g is inf or nan (a pick, not a product).
 RELU = unary("relu", lambda xp, x: xp.maximum(x, 0.0),
-             lambda xp, g, x, y: xp.where(xp.greater(x, 0.0), g, xp.zeros_like(g)),
+             lambda xp, g, x, y: xp.where(xp.greater(x, 0.0), g, 0.0),
              "1 if x > 0 else 0", kinks=KINK_AT_ZERO)
 ABS = unary("abs", lambda xp, x: xp.abs(x),
             lambda xp, g, x, y: g * xp.sign(x), "sign(x)", kinks=KINK_AT_ZERO)
@@ -143,21 +143,20 @@ def _pow_base_grad(xp: Any, g: Any, a: Any, b: Any) -> Any:
     would also cut the second derivative d/db (b a^(b-1)) = a^(b-1) there.
     """
     grad = g * (b * xp.power(a, b - 1.0))
-    return xp.where(xp.logical_and(xp.equal(b, 0.0), xp.equal(a, 0.0)), xp.zeros_like(grad),
-                    grad)
+    return xp.where(xp.logical_and(xp.equal(b, 0.0), xp.equal(a, 0.0)), 0.0, grad)
 
 
 def _pow_exponent_grad(xp: Any, g: Any, a: Any, b: Any, y: Any) -> Any:
     """d a^b / db = a^b ln a, and 0 where a == 0 and b >= 0 (PyTorch: 0^b is flat there)."""
     grad = g * (y * xp.log(a))
     flat = xp.logical_and(xp.equal(a, 0.0), xp.greater_equal(b, 0.0))
-    return xp.where(flat, xp.zeros_like(grad), grad)
+    return xp.where(flat, 0.0, grad)
 
 
 def _pick(xp: Any, g: Any, mine: Any, other: Any, loses: Any) -> Any:
     """g where ``mine`` wins, half of it on a tie, 0 where it loses (nan: both get g)."""
     half = xp.where(xp.equal(mine, other), g * 0.5, g)
-    return xp.where(loses(mine, other), xp.zeros_like(half), half)
+    return xp.where(loses(mine, other), 0.0, half)
 
 
 ELEMENTWISE = (NEG, EXP, EXPM1, LOG, LOG1P, SQRT, TANH, SIGMOID, SOFTPLUS, LOGSIGMOID, SIN,

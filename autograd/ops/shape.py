@@ -104,8 +104,8 @@ STACK = Op("stack", lambda xp, parts, axis: xp.stack(parts, axis=axis),
            (lambda xp, g, parts, y, axis: xp.unstack(g, axis),),
            formula=("each part's slice",), variadic=True)
 WHERE = Op("where", lambda xp, a, b, condition: xp.where(condition, a, b),
-           (lambda xp, g, a, b, y, condition: xp.where(condition, g, xp.zeros_like(g)),
-            lambda xp, g, a, b, y, condition: xp.where(condition, xp.zeros_like(g), g)),
+           (lambda xp, g, a, b, y, condition: xp.where(condition, g, 0.0),
+            lambda xp, g, a, b, y, condition: xp.where(condition, 0.0, g)),
            formula=("1 where picked", "1 where picked"))
 
 SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, CUMSUM, FLIP, RESHAPE,
