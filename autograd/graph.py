@@ -74,7 +74,7 @@ def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) 
 class Node:
     """A node of the computation graph; Value and Tensor are its two kinds."""
 
-    __slots__ = ("data", "grad", "label", "scope", "_op", "_params", "__weakref__")
+    __slots__ = ("data", "grad", "label", "scope", "_op", "_params")
     parents: tuple  # the input nodes of the op that made this node; () for a leaf
 
     requires_grad = True

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from .backends import scalar_math
-from .graph import Node, make_node
+from .graph import Node, _state
 from .op import Op
 from .ops import elementwise as ew
 
@@ -66,6 +66,32 @@ class Value(Node):
         self._op = None
         self._params = ()
 
+    def backward(self, grad: Any = None) -> None:
+        """Fill ``.grad`` of every Value this one depends on with d(self)/d(node).
+
+        The rules are the op table's first-order ones, as for every node; only the
+        bookkeeping is Value's own: each gradient is added straight into the parents'
+        ``.grad`` slots in reverse topological order (intermediates are zeroed first,
+        leaves keep accumulating across calls), with no dictionary of gradients.
+        This is what makes a scalar network's backward pass fast
+        (benchmarks/PROFILE.md); ``autograd.grad`` keeps the generic walk.
+        """
+        order = _ancestors_in_order(self)
+        for node in order:
+            if node._op is not None:
+                node.grad = 0.0
+        self.grad += self._seed(grad)
+        for node in reversed(order):
+            op = node._op
+            if op is None:
+                continue
+            grads = op.raw_backward(node, node.grad)
+            if grads[0] is not None:  # None only from a custom Function's backward
+                node._left.grad += grads[0]
+            right = node._right
+            if right is not None and grads[1] is not None:
+                right.grad += grads[1]
+
     def _seed(self, grad: Any) -> float:
         return 1.0 if grad is None else _as_number(grad, "backward")
 
@@ -94,13 +120,12 @@ class Value(Node):
     # --- applying the shared elementwise rules ---------------------------------------
 
     def _unary(self, op: Op, *params: Any) -> Value:
-        return make_node(Value, op.forward(scalar_math, self.data, *params), (self,), op,
-                         params)
+        return _value_node(op.forward(scalar_math, self.data, *params), self, None, op, params)
 
     def _binary(self, op: Op, other: Any, reflected: bool = False) -> Value:
         other = _as_value(other, op.symbol)
         a, b = (other, self) if reflected else (self, other)
-        return make_node(Value, op.forward(scalar_math, a.data, b.data), (a, b), op)
+        return _value_node(op.forward(scalar_math, a.data, b.data), a, b, op)
 
     # + and * are most of the nodes of a scalar network (every weight times input, every
     # sum), so they are written out micrograd-style, forward beside backward, with
@@ -112,21 +137,21 @@ class Value(Node):
         """a + b; d(a+b)/da = d(a+b)/db = 1."""
         if not isinstance(other, Value):
             other = Value(_as_number(other, "+"))
-        return make_node(Value, self.data + other.data, (self, other), _ADD)
+        return _value_node(self.data + other.data, self, other, _ADD)
 
     def __radd__(self, other: Any) -> Value:
         other = Value(_as_number(other, "+"))
-        return make_node(Value, other.data + self.data, (other, self), _ADD)
+        return _value_node(other.data + self.data, other, self, _ADD)
 
     def __mul__(self, other: Any) -> Value:
         """a * b; d(ab)/da = b, d(ab)/db = a."""
         if not isinstance(other, Value):
             other = Value(_as_number(other, "*"))
-        return make_node(Value, self.data * other.data, (self, other), _MUL)
+        return _value_node(self.data * other.data, self, other, _MUL)
 
     def __rmul__(self, other: Any) -> Value:
         other = Value(_as_number(other, "*"))
-        return make_node(Value, other.data * self.data, (other, self), _MUL)
+        return _value_node(other.data * self.data, other, self, _MUL)
 
     def __sub__(self, other: Any) -> Value:
         return self._binary(ew.SUB, other)
@@ -244,6 +269,64 @@ class Value(Node):
 
     def item(self) -> float:
         return self.data
+
+
+_new_value = object.__new__
+
+
+def _value_node(data: float, left: Value, right: Value | None, op: Op,
+                params: tuple = ()) -> Value:
+    """The Value of ``op`` applied to ``left`` (and ``right``), recorded unless in no_grad.
+
+    ``graph.make_node``'s work written out for Value's two parent slots: every node of
+    a scalar network is made here, so it sets the slots directly and makes no call.
+    """
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    scope = _state.recording
+    if scope is None:
+        out.scope = _state.scope
+        out._left = out._right = out._op = None
+        out._params = ()
+    else:
+        out.scope = scope
+        out._left = left
+        out._right = right
+        out._op = op
+        out._params = params
+    return out
+
+
+def _ancestors_in_order(root: Value) -> list[Value]:
+    """Every Value ``root`` depends on, each after its parents: a depth-first walk with
+    an explicit stack (no recursion limit) over the two parent slots.
+
+    A node is pushed once to be expanded and emitted when it is met again on top of the
+    stack, its parents done; in a DAG a node being expanded is never its own ancestor.
+    """
+    order: list[Value] = []
+    expanded: set[Value] = set()
+    done: set[Value] = set()
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        if node in expanded:
+            stack.pop()
+            if node not in done:
+                done.add(node)
+                order.append(node)
+            continue
+        expanded.add(node)
+        left = node._left
+        if left is not None:
+            if left not in expanded:
+                stack.append(left)
+            right = node._right
+            if right is not None and right not in expanded:
+                stack.append(right)
+    return order
 
 
 def _add_backward(out: Value, grad: float) -> tuple[float, float]:
