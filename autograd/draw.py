@@ -269,7 +269,7 @@ def _data_label(node: Node, kind: str, show_grad: bool, color_by: str | None,
 def _op_name(node: Node) -> str:
     """The op's name; a power by a constant shows its exponent (``** 2``)."""
     if node.op == "**" and len(node.parents) == 1:
-        return f"** {f.fmt(node._params[0])}"
+        return f"** {f.fmt(node.op_params[0])}"
     return node.op
 
 

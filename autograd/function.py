@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .graph import Node, make_node, no_grad
+from .graph import Node, no_grad
 from .op import Op
 
 
@@ -76,14 +76,11 @@ class Function:
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Node))
         parents = tuple(args[i] for i in positions)
         kind = type(out)
-        if kind._is_scalar and len(parents) > 2:
-            raise ValueError(f"{name}: a Value op takes at most two Value inputs, got "
-                             f"{len(parents)}; use Tensors for more")
         if not kind._is_scalar and not any(needs):
             parents = ()
         shapes = tuple(np.shape(args[i].data) for i in positions)
-        node = make_node(kind, out.data, parents, _op_of(cls), (cls, ctx, positions, shapes,
-                                                             len(args)))
+        node = kind._node(out.data, parents, _op_of(cls), (cls, ctx, positions, shapes,
+                                                           len(args)))
         if not kind._is_scalar:
             node.requires_grad = bool(node.parents)
         return node

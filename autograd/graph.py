@@ -74,8 +74,9 @@ def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) 
 class Node:
     """A node of the computation graph; Value and Tensor are its two kinds."""
 
-    __slots__ = ("data", "grad", "label", "scope", "_op", "_params")
+    __slots__ = ("data", "grad", "label", "scope", "_op")
     parents: tuple  # the input nodes of the op that made this node; () for a leaf
+    _params: tuple = ()  # the op's parameters (Tensor keeps them in a slot; see Op.bind)
 
     requires_grad = True
     _initial_grad: Any = None  # what .grad holds before any backward (Value: 0.0)
@@ -91,6 +92,16 @@ class Node:
     def op(self) -> str:
         """The name of the operation that made this node ("" for a leaf)."""
         return "" if self._op is None else self._op.symbol
+
+    @property
+    def op_params(self) -> tuple:
+        """The parameters the op was applied with (an exponent, axes, ...); () for none."""
+        return () if self._op is None else self._op.bound + self._params
+
+    @classmethod
+    def _node(cls, data: Any, parents: tuple, op: Op, params: tuple = ()) -> Node:
+        """A node of this kind for ``op`` on ``parents`` (Function makes its nodes here)."""
+        return make_node(cls, data, parents, op, params)
 
     def _seed(self, grad: Any) -> Any:
         """The gradient ``backward(grad)`` starts from; checks a given one, makes the default."""

@@ -29,7 +29,7 @@ class Tensor(ShapeOps, Node):
     result requires grad when any of its inputs does.
     """
 
-    __slots__ = ("requires_grad", "parents")
+    __slots__ = ("requires_grad", "parents", "_params")
     xp = array_math
     _is_scalar = False
     __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op

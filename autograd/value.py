@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 from dataclasses import replace
 from typing import Any
@@ -64,7 +65,6 @@ class Value(Node):
         self.parents = ()
         self.scope = ""
         self._op = None
-        self._params = ()
 
     def backward(self, grad: Any = None) -> None:
         """Fill ``.grad`` of every Value this one depends on with d(self)/d(node).
@@ -120,7 +120,16 @@ class Value(Node):
     # --- applying the shared elementwise rules ---------------------------------------
 
     def _unary(self, op: Op, *params: Any) -> Value:
-        return _value_node(op.forward(scalar_math, self.data, *params), self, None, op, params)
+        data = op.forward(scalar_math, self.data, *params)
+        return _value_node(data, self, None, _bound(op, params) if params else op)
+
+    @classmethod
+    def _node(cls, data: Any, parents: tuple, op: Op, params: tuple = ()) -> Value:
+        if len(parents) > 2:
+            raise ValueError(f"{op.name}: a Value op takes at most two Value inputs, got "
+                             f"{len(parents)}; use Tensors for more")
+        left, right = (tuple(parents) + (None, None))[:2]
+        return _value_node(data, left, right, op.bind(*params) if params else op)
 
     def _binary(self, op: Op, other: Any, reflected: bool = False) -> Value:
         other = _as_value(other, op.symbol)
@@ -274,8 +283,7 @@ class Value(Node):
 _new_value = object.__new__
 
 
-def _value_node(data: float, left: Value, right: Value | None, op: Op,
-                params: tuple = ()) -> Value:
+def _value_node(data: float, left: Value | None, right: Value | None, op: Op) -> Value:
     """The Value of ``op`` applied to ``left`` (and ``right``), recorded unless in no_grad.
 
     ``graph.make_node``'s work written out for Value's two parent slots: every node of
@@ -289,14 +297,26 @@ def _value_node(data: float, left: Value, right: Value | None, op: Op,
     if scope is None:
         out.scope = _state.scope
         out._left = out._right = out._op = None
-        out._params = ()
     else:
         out.scope = scope
         out._left = left
         out._right = right
         out._op = op
-        out._params = params
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _bound_cached(op: Op, params: tuple) -> Op:
+    return op.bind(*params)
+
+
+def _bound(op: Op, params: tuple) -> Op:
+    """``op`` with its parameters bound in (Value has no slot for them), made once per
+    (op, parameters) pair; unhashable parameters are bound afresh."""
+    try:
+        return _bound_cached(op, params)
+    except TypeError:
+        return op.bind(*params)
 
 
 def _ancestors_in_order(root: Value) -> list[Value]:
