@@ -56,15 +56,14 @@ def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) 
     out = _new_object(cls)
     out.data = data
     out.grad = cls._initial_grad
-    out.label = ""
     scope = _state.recording
     if scope is not None and parents:
-        out.scope = scope
+        out._names = scope
         out.parents = parents
         out._op = op
         out._params = params
     else:
-        out.scope = _state.scope
+        out._names = _state.scope
         out.parents = ()
         out._op = None
         out._params = ()
@@ -74,7 +73,10 @@ def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) 
 class Node:
     """A node of the computation graph; Value and Tensor are its two kinds."""
 
-    __slots__ = ("data", "grad", "label", "scope", "_op")
+    # ``_names`` is the name scope the node was made in, or (label, scope) once it has a
+    # label: one slot for two strings that are almost always "" and shared, since every
+    # slot costs 8 bytes on each of a million nodes (see ``label`` and ``scope``).
+    __slots__ = ("data", "grad", "_op", "_names")
     parents: tuple  # the input nodes of the op that made this node; () for a leaf
     _params: tuple = ()  # the op's parameters (Tensor keeps them in a slot; see Op.bind)
 
@@ -87,6 +89,31 @@ class Node:
     # floats that always fit, so it keeps None and the engine skips a call per edge;
     # Tensor defines the method (un-broadcasting).
     _fit_grad: Callable[[Any], Any] | None = None
+
+    @property
+    def label(self) -> str:
+        """The node's name in drawings and messages ("" when it has none)."""
+        names = self._names
+        return names[0] if type(names) is tuple else ""
+
+    @label.setter
+    def label(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"{type(self).__name__}: label must be a str, got "
+                            f"{type(text).__name__}")
+        scope = self.scope
+        self._names = (text, scope) if text else scope
+
+    @property
+    def scope(self) -> str:
+        """The dotted name scope the node was made in (``name_scope``; "" outside any)."""
+        names = self._names
+        return names[1] if type(names) is tuple else names
+
+    @scope.setter
+    def scope(self, scope: str) -> None:
+        label = self.label
+        self._names = (label, scope) if label else scope
 
     @property
     def op(self) -> str:

@@ -39,14 +39,12 @@ class Tensor(ShapeOps, Node):
         if not isinstance(requires_grad, (bool, np.bool_)):
             raise TypeError(f"Tensor: requires_grad must be True or False, got "
                             f"{requires_grad!r}")
-        if not isinstance(label, str):
-            raise TypeError(f"Tensor: label must be a str, got {type(label).__name__}")
         self.data = _float_array(data, dtype, "Tensor")
         self.requires_grad = bool(requires_grad)
         self.grad = None
+        self._names = ""
         self.label = label
         self.parents = ()
-        self.scope = ""
         self._op = None
         self._params = ()
 

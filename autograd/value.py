@@ -57,13 +57,11 @@ class Value(Node):
         elif isinstance(data, bool) or not isinstance(data, numbers.Real):
             raise TypeError(f"Value: data must be a real number, got {type(data).__name__} "
                             f"{data!r}")
-        if not isinstance(label, str):
-            raise TypeError(f"Value: label must be a str, got {type(label).__name__}")
         self.data = _as_float(data, "Value")
         self.grad = 0.0
+        self._names = ""
         self.label = label
         self.parents = ()
-        self.scope = ""
         self._op = None
 
     def backward(self, grad: Any = None) -> None:
@@ -292,13 +290,12 @@ def _value_node(data: float, left: Value | None, right: Value | None, op: Op) ->
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
     scope = _state.recording
     if scope is None:
-        out.scope = _state.scope
+        out._names = _state.scope
         out._left = out._right = out._op = None
     else:
-        out.scope = scope
+        out._names = scope
         out._left = left
         out._right = right
         out._op = op
