@@ -164,7 +164,8 @@ class _Style:
     def box(self, box: Any) -> str:
         """A collapsed module: type and path, its size, its parameters' mean |grad|."""
         params = box.hidden_params
-        lines = [f"{box.ops:,} op{'s' if box.ops != 1 else ''}" + (f", {len(params):,} parameters inside" if params else "")]
+        ops = f"{box.ops:,} op{'s' if box.ops != 1 else ''}"
+        lines = [ops + (f", {len(params):,} parameters inside" if params else "")]
         fill = None
         known = [g for g in (f.grad_magnitude(p.grad) for p in params) if g is not None]
         if known and (self.show_grad or self.color_by):

@@ -37,9 +37,9 @@ class GraphDrawing(graphviz.Digraph):
 
     def __repr__(self) -> str:
         s = self.summary
-        parts = [f"{s.get('drawn', 0):,} nodes"]
-        if s.get("total", 0) > s.get("drawn", 0):
-            parts.append(f"of {s['total']:,} (max_nodes)")
+        drawn, total = s.get("drawn", 0), s.get("total", 0)
+        parts = [f"{drawn:,} of {total:,} nodes (max_nodes)" if total > drawn
+                 else f"{drawn:,} nodes"]
         if s.get("boxes"):
             parts.append(f"{s['boxes']} module boxes")
         if s.get("changed"):
