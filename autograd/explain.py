@@ -51,15 +51,16 @@ class Step:
     contributions: list[Contribution] = field(default_factory=list)
 
 
-def backward_steps(root: Node) -> tuple[list[Node], list[Step], dict[Node, Any]]:
+def backward_steps(root: Node, who: str = "explain_backward"
+                   ) -> tuple[list[Node], list[Step], dict[Node, Any]]:
     """Replay backward from ``root``: the nodes (topological order), the op steps in the
     order backward applies them, and every node's gradient d(root)/d(node)."""
     if not isinstance(root, Node):
-        raise TypeError(f"explain_backward: expected a Value or Tensor, got {type(root).__name__}")
+        raise TypeError(f"{who}: expected a Value or Tensor, got {type(root).__name__}")
     if not root.requires_grad:
-        raise ValueError("explain_backward: the root does not require grad, so it has no graph")
+        raise ValueError(f"{who}: the root does not require grad, so it has no graph")
     if np.size(root.data) != 1:
-        raise ValueError(f"explain_backward: the root must hold one number (a loss), got "
+        raise ValueError(f"{who}: the root must hold one number (a loss), got "
                          f"shape {np.shape(root.data)}; pass e.g. root.sum()")
     order = topological_order(root)
     grads: dict[Node, Any] = {root: root._seed(None)}
