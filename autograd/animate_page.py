@@ -110,7 +110,9 @@ PAGE = """<!DOCTYPE html>
       var frame = frames[position - 1];
       caption = "step " + position + ": " + frame.caption;
       if (groups[frame.op]) { groups[frame.op].classList.add("current-op"); }
-      frame.inputs.forEach(function (id) { if (groups[id]) { groups[id].classList.add("just-filled"); } });
+      frame.inputs.forEach(function (id) {
+        if (groups[id]) { groups[id].classList.add("just-filled"); }
+      });
     }
     document.getElementById("caption").textContent = caption;
     document.getElementById("counter").textContent = "op " + position + " of " + frames.length;

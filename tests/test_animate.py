@@ -56,7 +56,8 @@ def test_the_neuron_has_a_frame_per_op_and_ends_on_backwards_grads(tmp_path):
     data = frames_of(path)
     ops = [node for node in topological_order(o) if node.parents]
     assert len(data["frames"]) == len(ops) == 5
-    assert data["frames"][0]["caption"] == "o = tanh(n): do/dn = 1 - o^2 = 0.5; n.grad = 1 * 0.5 = 0.5"
+    assert data["frames"][0]["caption"] == \
+        "o = tanh(n): do/dn = 1 - o^2 = 0.5; n.grad = 1 * 0.5 = 0.5"
     state = final_state(data)
     assert o.grad == 0.0          # nothing written: the page was computed on the side
     o.backward()
