@@ -109,27 +109,33 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"\nlargest difference over all parameters: {max_diff:.1e} "
           f"({'rounding level' if max_diff < 1e-12 else 'TOO LARGE'})")
 
-    fig, axes = _common.plt.subplots(1, 2, figsize=(9, 3.6))
+    fig, axes = _common.plt.subplots(1, 2, figsize=(10, 4))
     hand_flat = np.concatenate([g.ravel() for g in hand_w + hand_b])
     auto_flat = np.concatenate([g.ravel() for g in auto_w + auto_b])
     axes[0].scatter(hand_flat, auto_flat, s=12)
     lim = np.max(np.abs(hand_flat)) * 1.1
-    axes[0].plot([-lim, lim], [-lim, lim], color="grey", lw=0.8, label="y = x")
+    axes[0].plot([-lim, lim], [-lim, lim], color="grey", lw=0.8,
+                 label="y = x: both give the same number")
     axes[0].set(xlabel="gradient from BP1-BP4 (NumPy)", ylabel="gradient from backward()",
                 title="Every weight and bias gradient")
     axes[0].legend()
-    # An exact zero cannot go on a log axis; show it at the float64 resolution instead.
-    floor = np.finfo(float).tiny
+    # An exact zero cannot go on a log axis; it is drawn at the bottom of the axis.
+    floor = 1e-20
     labels = [f"layer {l}" for l in range(1, len(weights) + 1)]
     x = np.arange(len(labels))
     axes[1].bar(x - 0.2, np.maximum(diffs_w, floor), width=0.4, label="dC/dW")
     axes[1].bar(x + 0.2, np.maximum(diffs_b, floor), width=0.4, label="dC/db")
-    axes[1].axhline(1e-12, color="tab:red", ls="--", lw=1, label="1e-12")
+    axes[1].axhline(1e-12, color="tab:red", ls="--", lw=1,
+                    label="pass mark 1e-12: below it the two differ\nonly by rounding")
+    rounding = np.finfo(float).eps * float(np.max(np.abs(hand_flat)))
+    axes[1].axhline(rounding, color="grey", ls=":", lw=1,
+                    label=f"float64 rounding of the largest gradient ({rounding:.0e})")
     axes[1].set_yscale("log")
-    axes[1].set_ylim(1e-20, 1e-10)
+    axes[1].set_ylim(1e-20, 1e-6)  # room above the lines for the legend
     axes[1].set_xticks(x, labels)
-    axes[1].set(ylabel="largest |difference|", title="Hand-written vs autograd")
-    axes[1].legend(loc="upper left")
+    axes[1].set(ylabel="largest |hand - autograd| (log scale)",
+                title="Hand-written vs autograd, per layer")
+    axes[1].legend(loc="upper left", fontsize=7)
     figure = _common.save(fig, out / "hand_vs_autograd.png")
     print(f"\nfigure: {figure}")
     return {"max_abs_diff": max_diff, "cost": cost, "diffs_w": diffs_w, "diffs_b": diffs_b,
