@@ -76,7 +76,7 @@ def _layout(root: Node, nodes: list[Node], grads: dict[Node, Any],
         for node in nodes:
             if node in grads:
                 node.grad = grads[node]
-            node.label = names.get(node, node.label)
+            node.label = node.label or names.get(node, "")
         dot = draw_graph(root, max_nodes=None)
         svg = dot.pipe(format="svg").decode("utf-8")
     finally:

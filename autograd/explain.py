@@ -107,7 +107,8 @@ def _number_paths(steps: list[Step]) -> None:
 
 
 def node_names(order: list[Node]) -> dict[Node, str]:
-    """A name per node: its label when that is unique, else x1, x2 ... for leaves and
+    """A name per node: its label when that is unique (in parentheses unless it is a
+    plain identifier), else x1, x2 ... for leaves and
     t1, t2 ... for computed nodes (skipping names already taken by labels)."""
     labels: dict[str, int] = {}
     for node in order:
@@ -116,8 +117,8 @@ def node_names(order: list[Node]) -> dict[Node, str]:
     names: dict[Node, str] = {}
     counters = {"x": 0, "t": 0}
     for node in order:
-        if node.label and labels[node.label] == 1:
-            names[node] = node.label
+        if node.label and labels[node.label] == 1:  # "x1*w1" reads as one name: (x1*w1)
+            names[node] = node.label if node.label.isidentifier() else f"({node.label})"
             continue
         prefix = "t" if node.parents else "x"
         while True:

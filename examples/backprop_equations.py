@@ -1,3 +1,10 @@
+# %% [markdown]
+# # Backpropagation by hand, next to `backward()`
+#
+# The four equations of backpropagation (BP1-BP4) written out in NumPy for a small sigmoid
+# network, and the same gradients from one `backward()` call: they agree to rounding.
+
+# %%
 """The four equations of backpropagation, by hand in NumPy, next to autograd's gradients.
 
 For a network of sigmoid layers z^l = W^l a^{l-1} + b^l, a^l = sigma(z^l) and the
@@ -26,16 +33,19 @@ import nn
 from autograd import Tensor
 
 
+# %%
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+# %%
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
     """sigma'(z) = sigma(z) (1 - sigma(z))."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
+# %%
 def backprop_by_hand(x: np.ndarray, y: np.ndarray, weights: list, biases: list) -> tuple:
     """Gradients of one example's cost, from BP1-BP4. x and y are column vectors."""
     # Forward pass, keeping every z^l and a^l: the backward pass needs them.
@@ -57,6 +67,7 @@ def backprop_by_hand(x: np.ndarray, y: np.ndarray, weights: list, biases: list) 
     return grads_w, grads_b
 
 
+# %%
 def backprop_by_autograd(X: np.ndarray, Y: np.ndarray, weights: list, biases: list) -> tuple:
     """The same gradients from the library: build the batch's cost, call backward()."""
     Ws = [Tensor(W, requires_grad=True, label=f"W{l + 1}") for l, W in enumerate(weights)]
@@ -69,6 +80,7 @@ def backprop_by_autograd(X: np.ndarray, Y: np.ndarray, weights: list, biases: li
     return [W.grad for W in Ws], [b.grad for b in bs], cost.item()
 
 
+# %%
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser("backprop_equations", __doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[4, 6, 5, 3],
@@ -142,5 +154,7 @@ def main(argv: list[str] | None = None) -> dict:
             "figure": str(figure)}
 
 
+# %%
 if __name__ == "__main__":
-    main()
+    result = main(_common.argv(quick=[]))
+    _common.show(result["figure"])

@@ -1,3 +1,10 @@
+# %% [markdown]
+# # Weight initialisation through 100 layers
+#
+# How the spread of the activations grows, stays or vanishes through 100 layers for four
+# initialisations, with no activation, tanh and ReLU.
+
+# %%
 """Why initialisation matters: activations through 100 layers of 512 units.
 
 A batch of standard-normal inputs goes through 100 fully connected layers of width 512
@@ -30,6 +37,7 @@ import numpy as np
 import nn
 from autograd import Tensor, no_grad
 
+# %%
 INITS = {
     "standard normal": lambda shape, rng: nn.init.normal(shape, rng=rng),
     "1/sqrt(n)": lambda shape, rng: nn.init.lecun_normal(shape, rng=rng),
@@ -44,6 +52,7 @@ ACTIVATIONS = {
 REPORT_LAYERS = (1, 10, 50, 100)
 
 
+# %%
 def run(layers: int, width: int, batch: int, seed: int) -> dict:
     """Std of the activations after each layer, for every (init, activation) pair.
 
@@ -71,6 +80,7 @@ def run(layers: int, width: int, batch: int, seed: int) -> dict:
     return stds
 
 
+# %%
 def first_nonfinite(curve: np.ndarray) -> int | None:
     """The first layer (1-based) whose activations are not all finite, or None."""
     bad = np.flatnonzero(np.isnan(curve))
@@ -87,6 +97,7 @@ STYLES = {
 }
 
 
+# %%
 def plot(stds: dict, layers: int, width: int):
     """One panel per activation, each with its own log-scale y axis fitted to the
     curves that stay finite; a curve that overflows leaves through the top with a note."""
@@ -133,6 +144,7 @@ def plot(stds: dict, layers: int, width: int):
     return fig
 
 
+# %%
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser("init_depth", __doc__.splitlines()[0])
     p.add_argument("--layers", type=int, default=100)
@@ -175,5 +187,7 @@ def main(argv: list[str] | None = None) -> dict:
             "expected_growth_standard_normal": math.sqrt(args.width)}
 
 
+# %%
 if __name__ == "__main__":
-    main()
+    result = main(_common.argv(quick=['--layers', '30', '--width', '128']))
+    _common.show(result["figure"])
