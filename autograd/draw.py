@@ -327,9 +327,13 @@ def _changed_since_forward(nodes: list[Node], kinds: list[str]) -> list[Node]:
         again = forward_again(node)
         if again is None:
             continue
-        with np.errstate(all="ignore"):
-            same = np.array_equal(again, node.data, equal_nan=True) or bool(
-                np.allclose(again, node.data, rtol=1e-12, atol=0.0, equal_nan=True))
+        data = node.data
+        if isinstance(data, float):  # a Value: plain floats, no NumPy call per node
+            same = again == data or (again != again and data != data)
+        else:
+            with np.errstate(all="ignore"):
+                same = np.array_equal(again, data, equal_nan=True) or bool(
+                    np.allclose(again, data, rtol=1e-12, atol=0.0, equal_nan=True))
         if not same:
             changed.update((p, None) for p in parents if p in params)
     return list(changed)

@@ -26,6 +26,15 @@ def built(expr, leaves):
     return nodes
 
 
+def explained(expr):
+    """Build the expression, explain its backward pass, then run backward()."""
+    nodes = built(expr, expr.leaves())
+    root = nodes[-1]
+    text = explain_backward(root, max_steps=10_000)
+    root.backward()
+    return nodes, root, text, narrated(text)
+
+
 def narrated(text: str) -> dict[str, str]:
     """Each node's last narrated gradient (the text after the last ' = ' of its line)."""
     final = {}
@@ -73,12 +82,7 @@ def test_steps_follow_backward_order_and_max_steps_cuts_with_a_note():
 
 @given(expressions(min_ops=1))
 def test_value_numbers_equal_the_grads_backward_computes(expr):
-    leaves = expr.leaves()
-    nodes = built(expr, leaves)
-    root = nodes[-1]
-    text = explain_backward(root, max_steps=10_000)
-    root.backward()
-    final = narrated(text)
+    nodes, root, text, final = explained(expr)
     reached = {node.label for node in nodes if node is not root}
     assert set(final) == reached
     for node in nodes:
@@ -97,12 +101,7 @@ def test_value_numbers_equal_the_grads_backward_computes(expr):
 @scaled(0.5)
 @given(tensor_expressions(min_ops=1))
 def test_tensor_numbers_equal_the_grads_backward_computes(expr):
-    leaves = expr.leaves()
-    nodes = built(expr, leaves)
-    root = nodes[-1]
-    text = explain_backward(root, max_steps=10_000)
-    root.backward()
-    final = narrated(text)
+    nodes, root, text, final = explained(expr)
     for node in nodes:
         if node is root or node.label not in final:
             assert node is root or node.grad is None or not np.any(node.grad), node.label
