@@ -115,9 +115,10 @@ def plot(out, costs, hidden_before, hidden_after, model) -> str:
             ax.text(j, i, f"{v:.2f}", ha="center", va="center",
                     color="white" if v < 0.5 else "black")
         ax.set_xticks(range(values.shape[1]), [f"h{j + 1}" for j in range(values.shape[1])])
-        labels = [f"input {r}, target {t}" for r, t in zip(rows, TARGETS.ravel().astype(int))]
+        labels = [f"{r}: y = {t}" for r, t in zip(rows, TARGETS.ravel().astype(int))]
         ax.set_yticks(range(len(rows)), labels if when == "before" else [])
-        ax.set_title(f"Hidden activations {when} training")
+        ax.set_title(f"Hidden activations {when} training\n(a row per input and its target y)",
+                     fontsize=10)
         ax.set_xlabel("hidden unit")
         fig.colorbar(image, ax=ax, fraction=0.046, label="hidden unit's output (sigmoid)")
     ax = axes[1, 0]
