@@ -8,7 +8,9 @@ and ``grad(..., create_graph=True)`` records that walk to differentiate it again
 """
 
 from . import functional
+from .animate import animate_backward
 from .draw import draw_graph
+from .explain import explain_backward
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import current_scope, grad, is_grad_enabled, name_scope, no_grad
@@ -17,8 +19,9 @@ from .tensor_functions import concatenate, maximum, minimum, stack, where
 from .value import Value
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "Value", "concatenate", "current_scope",
-    "draw_graph", "functional", "grad", "gradcheck", "gradgradcheck", "is_grad_enabled",
-    "maximum", "minimum", "name_scope", "no_grad", "stack", "where",
+    "Function", "GradcheckError", "Tensor", "Value", "animate_backward", "concatenate",
+    "current_scope", "draw_graph", "explain_backward", "functional", "grad", "gradcheck",
+    "gradgradcheck", "is_grad_enabled", "maximum", "minimum", "name_scope", "no_grad",
+    "stack", "where",
 ]
 __version__ = "0.2.0"

@@ -26,6 +26,17 @@ KIND_STYLE: dict[str, tuple[str, str, str, int]] = {
     OUTPUT: ("#8fd19e", "#e3f5e7", "#2e7d40", 2),
 }
 
+# In the gradient view the fill means |grad| only, so kinds lose their colours and are
+# told apart by their borders instead (see the key).
+GRAD_VIEW_HEAD = "#ffffff"
+GRAD_VIEW_BORDERS = {PARAMETER: 3, OUTPUT: 1, INPUT: 0, INTERMEDIATE: 0}
+GRAD_VIEW_KEY = {PARAMETER: "thick border", OUTPUT: "double border"}
+# Collapsed modules: a colour no kind and no gradient uses.
+MODULE_HEAD, MODULE_BODY, MODULE_BORDER = "#d9cff0", "#f3effb", "#5b4a8a"
+# Operand order on the edges into ops where it matters (a - b: 1 is a).
+NUMBER_STYLE = ('headlabel="{}" labelfontsize=9 labeldistance=1.6 labelangle=40 '
+                'labelfontcolor="#777777"')
+
 # Tensors with at most this many elements show their values; larger ones show statistics.
 MAX_VALUES = 8
 
@@ -53,6 +64,11 @@ def fmt(x: float) -> str:
         if sign == "+":
             s = s.replace("e+", "e")
     return s
+
+
+def quote(text: str) -> str:
+    """Text as a quoted DOT string."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def escape(text: str) -> str:
@@ -147,11 +163,16 @@ def text_color(fill: str) -> str:
 def _style(kind: str, fill: str | None) -> tuple[str, str, str, str]:
     """The opening tags of a node's table, header cell and body cell, and the body's end."""
     head, body, border, width = KIND_STYLE[kind]
-    body = fill or body
+    if fill:
+        head, body = GRAD_VIEW_HEAD, fill
     white = text_color(body) != "#000000"
     table = (f'<<TABLE BORDER="{width - 1}" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
              f'COLOR="{border}">')
     cell = f'<TD BGCOLOR="{body}">' + ('<FONT COLOR="#ffffff">' if white else "")
+    if fill:  # the gradient view: a kind shows only in its border's width
+        spacing = 2 if kind == OUTPUT else 0
+        table = (f'<<TABLE BORDER="{GRAD_VIEW_BORDERS[kind]}" CELLBORDER="1" '
+                 f'CELLSPACING="{spacing}" CELLPADDING="4" COLOR="#444444">')
     return table, f'<TD BGCOLOR="{head}">', cell, "</FONT></TD>" if white else "</TD>"
 
 
@@ -165,12 +186,16 @@ def value_label(label: str, data: float, grad: float | None, kind: str,
 
 
 def tensor_label(label: str, data: np.ndarray, grad: np.ndarray | None, show_grad: bool,
-                 kind: str, fill: str | None, max_values: int) -> str:
-    """A Tensor as a column: a header with label, shape and dtype; its data; its grad."""
+                 kind: str, fill: str | None, max_values: int, bundle: bool = False) -> str:
+    """A Tensor as a column: a header with label, shape and dtype; its data; its grad.
+
+    A ``bundle`` (scalar values drawn together) shows only its label in the header.
+    """
     table, head, cell, end = _style(kind, fill)
     shape = "(" + ", ".join(map(str, data.shape)) + ("," if data.ndim == 1 else "") + ")"
     title = f"<B>{escape(label)}</B> " if label else ""
-    rows = [f"<TR>{head}{title}{shape} {data.dtype}</TD></TR>",
+    header = title if bundle else f"{title}{shape} {data.dtype}"
+    rows = [f"<TR>{head}{header}</TD></TR>",
             _lines_row(["data", *describe_array(data, max_values)], cell, end)]
     if show_grad:
         lines = ["grad None"] if grad is None else ["grad", *describe_array(grad, max_values)]
@@ -185,25 +210,37 @@ def _lines_row(lines: list[str], cell: str, end: str) -> str:
     return f'<TR>{left}{text}<BR ALIGN="LEFT"/>{end}</TR>'
 
 
-def graph_label(title: str, note: str, kinds: list[str], grad_view: bool) -> str:
-    """The caption above the picture: title, a note, then a one-line key.
+def graph_label(title: str, notes: list[str], kinds: list[str], grad_view: bool,
+                numbered: bool = False, boxes: bool = False) -> str:
+    """The caption above the picture: title, notes, then the key to what is drawn.
 
     It is the graph's label rather than a node, so it takes no place in the layout.
+    Only what the picture contains is explained; no colour means two things.
     """
     rows = [f'<TR><TD ALIGN="LEFT"><B>{escape(title)}</B></TD></TR>'] if title else []
-    if note:
+    for note in notes:
         rows.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="#9a3b00">{escape(note)}</FONT></TD></TR>')
     if kinds:
         cells = []
         for kind in kinds:
             head, _, border, _ = KIND_STYLE[kind]
+            if grad_view:
+                if kind in GRAD_VIEW_KEY:
+                    cells.append(f"<TD>{kind}: {GRAD_VIEW_KEY[kind]}   </TD>")
+                continue
             cells.append(f'<TD BGCOLOR="{head}" COLOR="{border}" BORDER="1" WIDTH="14"></TD>'
                          f"<TD>{kind}   </TD>")
         cells.append('<TD BORDER="1" COLOR="#555555" STYLE="ROUNDED">op</TD>'
-                     "<TD>operation</TD>")
+                     "<TD>operation   </TD>")
+        if boxes:
+            cells.append(f'<TD BGCOLOR="{MODULE_HEAD}" COLOR="{MODULE_BORDER}" BORDER="1">'
+                         "Type (path)</TD><TD>a module, collapsed   </TD>")
+        if numbered:
+            cells.append('<TD><FONT COLOR="#777777" POINT-SIZE="9">1 2</FONT></TD>'
+                         "<TD>on an edge: operand order (a - b: 1 is a)</TD>")
         rows.append(_row(cells))
     if grad_view:
-        cells = ["<TD>|grad|, log scale (tensor: mean |grad|):  vanishing</TD>"]
+        cells = ["<TD>fill: |grad|, log scale (tensor, module: mean |grad|):  vanishing</TD>"]
         for exponent in range(int(GRAD_LOW), int(GRAD_HIGH) + 1, 2):
             fill = _ramp_color(float(exponent))
             ink = text_color(fill)
@@ -214,6 +251,18 @@ def graph_label(title: str, note: str, kinds: list[str], grad_view: bool) -> str
         rows.append(_row(cells))
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
             f'{"".join(rows)}</TABLE>>')
+
+
+def box_label(title: str, path: str, lines: list[str], fill: str | None) -> str:
+    """A collapsed module: its type and path above a few lines of summary."""
+    body = fill or MODULE_BODY
+    ink = text_color(body)
+    text = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines)
+    return (f'<<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="5" '
+            f'COLOR="{MODULE_BORDER}" STYLE="ROUNDED"><TR><TD BGCOLOR="{MODULE_HEAD}">'
+            f'<B>{escape(title)}</B> ({escape(path)})</TD></TR>'
+            f'<TR><TD ALIGN="LEFT" BGCOLOR="{body}"><FONT COLOR="{ink}">{text}'
+            '<BR ALIGN="LEFT"/></FONT></TD></TR></TABLE>>')
 
 
 def _row(cells: list[str]) -> str:

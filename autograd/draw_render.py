@@ -29,7 +29,36 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
 
 
 class GraphDrawing(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose render/pipe explain how to install Graphviz if needed."""
+    """A ``graphviz.Digraph`` whose render/pipe explain how to install Graphviz if needed,
+    that shows in Jupyter in its own ``format`` (PNG as PNG) and says what it holds in a
+    console."""
+
+    summary: dict[str, Any] = {}  # what draw_graph drew (set per drawing)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        drawn, total = s.get("drawn", 0), s.get("total", 0)
+        parts = [f"{drawn:,} of {total:,} nodes (max_nodes)" if total > drawn
+                 else f"{drawn:,} nodes"]
+        if s.get("boxes"):
+            parts.append(f"{s['boxes']} module boxes")
+        if s.get("changed"):
+            parts.append(f"{s['changed']} parameters changed since the forward pass")
+        root = f" of {s['root']!r}" if s.get("root") else ""
+        return (f"<GraphDrawing{root}: {', '.join(parts)}; format={self.format!r}. "
+                f"Show it in Jupyter, write it with .render('name'), or read .source>")
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                          **kwargs: Any) -> dict[str, Any]:
+        """Jupyter's picture: the drawing's own format when Jupyter can show it, else SVG."""
+        mimetype = graphviz.jupyter_integration.JUPYTER_FORMATS.get(self.format,
+                                                                   "image/svg+xml")
+        return super()._repr_mimebundle_(include=[mimetype] if include is None else include,
+                                         exclude=exclude, **kwargs)
+
+    def _repr_png_(self) -> bytes:
+        """The drawing as PNG bytes (IPython's rich display)."""
+        return self.pipe(format="png")
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
         """Write the picture (and the DOT source) to a file; see ``graphviz.Digraph.render``."""

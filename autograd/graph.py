@@ -182,14 +182,17 @@ def topological_order(root: Node) -> list[Node]:
 
 
 def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
-                  create_graph: bool = False) -> tuple[list[Node], dict[Node, Any]]:
+                  create_graph: bool = False, observe: Callable[..., None] | None = None,
+                  ) -> tuple[list[Node], dict[Node, Any]]:
     """Run every VJP from ``root`` down; return the nodes and their gradients.
 
     ``grads`` maps each node to d(root)/d(node), for every node that requires grad:
     raw data, or nodes with ``create_graph`` (``seed`` is then a node too). With
     ``store_intermediate_grads`` (what ``backward()`` asks for), each intermediate
     node's ``.grad`` is set (to raw data) as soon as its gradient is complete, sparing
-    a second pass over the graph. Leaves are left to the caller.
+    a second pass over the graph. Leaves are left to the caller. ``observe(node,
+    out_grad, k, parent, g, before, after)``, when given, hears every contribution as it
+    is added (``explain_backward`` narrates them).
     """
     if not root.requires_grad:
         raise RuntimeError(
@@ -198,12 +201,12 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
     order = topological_order(root)
     grads: dict[Node, Any] = {root: seed}
     with np.errstate(all="ignore"):  # IEEE results (inf, nan) are the answer, quietly
-        _walk(order, grads, store_intermediate_grads, create_graph)
+        _walk(order, grads, store_intermediate_grads, create_graph, observe)
     return order, grads
 
 
 def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: bool,
-          create_graph: bool) -> None:
+          create_graph: bool, observe: Callable[..., None] | None) -> None:
     """The loop of ``backpropagate``: each node's VJPs, summed into its parents' grads."""
     get = grads.get
     if create_graph:
@@ -220,7 +223,7 @@ def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: b
             continue
         input_grads = (op.node_backward(node, out_grad, node_math) if create_graph
                        else op.raw_backward(node, out_grad))
-        for parent, g in zip(node.parents, input_grads):
+        for k, (parent, g) in enumerate(zip(node.parents, input_grads)):
             if g is None:
                 continue
             fit = parent._fit_grad
@@ -229,7 +232,9 @@ def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: b
                 if g is None:
                     continue
             previous = get(parent)
-            grads[parent] = g if previous is None else previous + g
+            grads[parent] = total = g if previous is None else previous + g
+            if observe is not None:
+                observe(node, out_grad, k, parent, g, previous, total)
 
 
 def grad(outputs: Node | Sequence[Node], inputs: Node | Sequence[Node],

@@ -1,3 +1,10 @@
+# %% [markdown]
+# # Backpropagation by hand, next to `backward()`
+#
+# The four equations of backpropagation (BP1-BP4) written out in NumPy for a small sigmoid
+# network, and the same gradients from one `backward()` call: they agree to rounding.
+
+# %%
 """The four equations of backpropagation, by hand in NumPy, next to autograd's gradients.
 
 For a network of sigmoid layers z^l = W^l a^{l-1} + b^l, a^l = sigma(z^l) and the
@@ -26,16 +33,19 @@ import nn
 from autograd import Tensor
 
 
+# %%
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+# %%
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
     """sigma'(z) = sigma(z) (1 - sigma(z))."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
+# %%
 def backprop_by_hand(x: np.ndarray, y: np.ndarray, weights: list, biases: list) -> tuple:
     """Gradients of one example's cost, from BP1-BP4. x and y are column vectors."""
     # Forward pass, keeping every z^l and a^l: the backward pass needs them.
@@ -57,6 +67,7 @@ def backprop_by_hand(x: np.ndarray, y: np.ndarray, weights: list, biases: list) 
     return grads_w, grads_b
 
 
+# %%
 def backprop_by_autograd(X: np.ndarray, Y: np.ndarray, weights: list, biases: list) -> tuple:
     """The same gradients from the library: build the batch's cost, call backward()."""
     Ws = [Tensor(W, requires_grad=True, label=f"W{l + 1}") for l, W in enumerate(weights)]
@@ -69,6 +80,7 @@ def backprop_by_autograd(X: np.ndarray, Y: np.ndarray, weights: list, biases: li
     return [W.grad for W in Ws], [b.grad for b in bs], cost.item()
 
 
+# %%
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser("backprop_equations", __doc__.splitlines()[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[4, 6, 5, 3],
@@ -109,32 +121,40 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"\nlargest difference over all parameters: {max_diff:.1e} "
           f"({'rounding level' if max_diff < 1e-12 else 'TOO LARGE'})")
 
-    fig, axes = _common.plt.subplots(1, 2, figsize=(9, 3.6))
+    fig, axes = _common.plt.subplots(1, 2, figsize=(10, 4))
     hand_flat = np.concatenate([g.ravel() for g in hand_w + hand_b])
     auto_flat = np.concatenate([g.ravel() for g in auto_w + auto_b])
     axes[0].scatter(hand_flat, auto_flat, s=12)
     lim = np.max(np.abs(hand_flat)) * 1.1
-    axes[0].plot([-lim, lim], [-lim, lim], color="grey", lw=0.8, label="y = x")
+    axes[0].plot([-lim, lim], [-lim, lim], color="grey", lw=0.8,
+                 label="y = x: both give the same number")
     axes[0].set(xlabel="gradient from BP1-BP4 (NumPy)", ylabel="gradient from backward()",
                 title="Every weight and bias gradient")
     axes[0].legend()
-    # An exact zero cannot go on a log axis; show it at the float64 resolution instead.
-    floor = np.finfo(float).tiny
+    # An exact zero cannot go on a log axis; it is drawn at the bottom of the axis.
+    floor = 1e-20
     labels = [f"layer {l}" for l in range(1, len(weights) + 1)]
     x = np.arange(len(labels))
     axes[1].bar(x - 0.2, np.maximum(diffs_w, floor), width=0.4, label="dC/dW")
     axes[1].bar(x + 0.2, np.maximum(diffs_b, floor), width=0.4, label="dC/db")
-    axes[1].axhline(1e-12, color="tab:red", ls="--", lw=1, label="1e-12")
+    axes[1].axhline(1e-12, color="tab:red", ls="--", lw=1,
+                    label="pass mark 1e-12: below it the two differ\nonly by rounding")
+    rounding = np.finfo(float).eps * float(np.max(np.abs(hand_flat)))
+    axes[1].axhline(rounding, color="grey", ls=":", lw=1,
+                    label=f"float64 rounding of the largest gradient ({rounding:.0e})")
     axes[1].set_yscale("log")
-    axes[1].set_ylim(1e-20, 1e-10)
+    axes[1].set_ylim(1e-20, 1e-6)  # room above the lines for the legend
     axes[1].set_xticks(x, labels)
-    axes[1].set(ylabel="largest |difference|", title="Hand-written vs autograd")
-    axes[1].legend(loc="upper left")
+    axes[1].set(ylabel="largest |hand - autograd| (log scale)",
+                title="Hand-written vs autograd, per layer")
+    axes[1].legend(loc="upper left", fontsize=7)
     figure = _common.save(fig, out / "hand_vs_autograd.png")
     print(f"\nfigure: {figure}")
     return {"max_abs_diff": max_diff, "cost": cost, "diffs_w": diffs_w, "diffs_b": diffs_b,
             "figure": str(figure)}
 
 
+# %%
 if __name__ == "__main__":
-    main()
+    result = main(_common.argv(quick=[]))
+    _common.show(result["figure"])

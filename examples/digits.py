@@ -1,3 +1,10 @@
+# %% [markdown]
+# # Handwritten digits with an MLP
+#
+# scikit-learn's 8x8 digits, standardised, split, one-hot encoded and learned by an
+# `nn.Sequential` MLP with `nn.fit`; then the curves and the digits it gets wrong.
+
+# %%
 """Handwritten digits: a multilayer perceptron classifies 8x8 images (or MNIST's 28x28).
 
 1. Data: scikit-learn's bundled digits (1,797 images of 8x8 pixels with values 0-16;
@@ -30,6 +37,7 @@ import nn
 from autograd import Tensor, no_grad
 
 
+# %%
 def load_data(args) -> tuple:
     """X_train, X_test, y_train, y_test (labels as integers) and the image side."""
     if args.mnist is not None:
@@ -50,6 +58,7 @@ def load_data(args) -> tuple:
     return X_train, X_test, y_train, y_test, 8
 
 
+# %%
 def train_tensor(args, X_train, X_test, Y_train, Y_test) -> tuple:
     rng = np.random.default_rng(args.seed)
     hidden = args.hidden or 128
@@ -65,6 +74,7 @@ def train_tensor(args, X_train, X_test, Y_train, Y_test) -> tuple:
     return history, logits
 
 
+# %%
 def train_value(args, X_train, X_test, Y_train, Y_test) -> tuple:
     """The scalar engine: nn.MLP of Values, one graph node per multiply-add."""
     rng = np.random.default_rng(args.seed)
@@ -84,6 +94,7 @@ def train_value(args, X_train, X_test, Y_train, Y_test) -> tuple:
     return history, logits, X_test, Y_test
 
 
+# %%
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser("digits", __doc__.splitlines()[0])
     p.add_argument("--engine", choices=("tensor", "value"), default="tensor")
@@ -146,6 +157,7 @@ def main(argv: list[str] | None = None) -> dict:
             "n_wrong": int(len(wrong)), "seconds": seconds, "figures": [curves, grid]}
 
 
+# %%
 def plot_curves(out, history, args, tag) -> str:
     h = history.history
     epochs = np.arange(1, len(history) + 1)
@@ -166,6 +178,7 @@ def plot_curves(out, history, args, tag) -> str:
     return str(_common.save(fig, out / f"curves_{tag}.png"))
 
 
+# %%
 def plot_mistakes(out, X_test, y_test, predicted, wrong, side, tag, limit=24) -> str:
     shown = wrong[:limit]
     columns = 8
@@ -176,7 +189,7 @@ def plot_mistakes(out, X_test, y_test, predicted, wrong, side, tag, limit=24) ->
         ax.axis("off")
     for ax, i in zip(axes.ravel(), shown):
         ax.imshow(X_test[i].reshape(side, side), cmap="gray_r")
-        ax.set_title(f"true {y_test[i]}\nsaid {predicted[i]}", fontsize=9, color="tab:red")
+        ax.set_title(f"true {y_test[i]}\npredicted {predicted[i]}", fontsize=9, color="tab:red")
     if not len(shown):
         axes[0, 0].text(0, 0.5, "no mistakes on the test set", fontsize=12)
     fig.suptitle(f"Misclassified test images: {len(wrong)} of {len(y_test)}"
@@ -184,5 +197,7 @@ def plot_mistakes(out, X_test, y_test, predicted, wrong, side, tag, limit=24) ->
     return str(_common.save(fig, out / f"misclassified_{tag}.png"))
 
 
+# %%
 if __name__ == "__main__":
-    main()
+    result = main(_common.argv(quick=['--epochs', '2']))
+    _common.show(*result["figures"])

@@ -1,3 +1,10 @@
+# %% [markdown]
+# # Weight initialisation through 100 layers
+#
+# How the spread of the activations grows, stays or vanishes through 100 layers for four
+# initialisations, with no activation, tanh and ReLU.
+
+# %%
 """Why initialisation matters: activations through 100 layers of 512 units.
 
 A batch of standard-normal inputs goes through 100 fully connected layers of width 512
@@ -30,6 +37,7 @@ import numpy as np
 import nn
 from autograd import Tensor, no_grad
 
+# %%
 INITS = {
     "standard normal": lambda shape, rng: nn.init.normal(shape, rng=rng),
     "1/sqrt(n)": lambda shape, rng: nn.init.lecun_normal(shape, rng=rng),
@@ -44,6 +52,7 @@ ACTIVATIONS = {
 REPORT_LAYERS = (1, 10, 50, 100)
 
 
+# %%
 def run(layers: int, width: int, batch: int, seed: int) -> dict:
     """Std of the activations after each layer, for every (init, activation) pair.
 
@@ -71,12 +80,71 @@ def run(layers: int, width: int, batch: int, seed: int) -> dict:
     return stds
 
 
+# %%
 def first_nonfinite(curve: np.ndarray) -> int | None:
     """The first layer (1-based) whose activations are not all finite, or None."""
     bad = np.flatnonzero(np.isnan(curve))
     return int(bad[0]) + 1 if bad.size else None
 
 
+# Each scheme drawn so that it stays visible where curves coincide: 1/sqrt(n) and
+# Xavier are equal for square layers, so one is a thick pale line, the other dashed on it.
+STYLES = {
+    "standard normal": {"color": "#1f77b4", "ls": "-", "marker": "o", "lw": 1.6},
+    "1/sqrt(n)": {"color": "#ff7f0e", "ls": "--", "marker": "s", "lw": 1.8, "zorder": 3},
+    "Xavier": {"color": "#2ca02c", "ls": "-", "marker": "^", "lw": 5, "alpha": 0.45},
+    "Kaiming": {"color": "#d62728", "ls": "-.", "marker": "D", "lw": 1.6},
+}
+
+
+# %%
+def plot(stds: dict, layers: int, width: int):
+    """One panel per activation, each with its own log-scale y axis fitted to the
+    curves that stay finite; a curve that overflows leaves through the top with a note."""
+    fig, axes = _common.plt.subplots(1, 3, figsize=(14, 4.6))
+    layer_index = np.arange(1, layers + 1)
+    for ax, act in zip(axes, ACTIVATIONS):
+        kept = [stds[i, act] for i in INITS if first_nonfinite(stds[i, act]) is None]
+        finite = np.concatenate(kept) if kept else np.array([1e-3, 1e3])
+        finite = finite[np.isfinite(finite) & (finite > 0)]
+        overflows = len(kept) < len(INITS)  # then leave headroom for the note
+        low, high = float(finite.min()) / 4, float(finite.max()) * (3e3 if overflows else 4)
+        ax.set_yscale("log")
+        ax.set_ylim(low, high)
+        for init_name in INITS:
+            curve = stds[init_name, act]
+            ax.plot(layer_index, curve, label=init_name, markevery=max(1, layers // 10),
+                    ms=5, **STYLES[init_name])
+            bad = first_nonfinite(curve)
+            if bad is not None:
+                ax.annotate(f"{init_name}: std x{math.sqrt(width):.0f} per layer,\n"
+                            f"float32 overflows at layer {bad}",
+                            xy=(bad - 1, high), xytext=(0.2, 0.97),
+                            textcoords="axes fraction", fontsize=8, va="top",
+                            color=STYLES[init_name]["color"],
+                            arrowprops={"arrowstyle": "->", "color": STYLES[init_name]["color"]})
+        ends = sorted((stds[i, act][-1], i) for i in INITS
+                      if np.isfinite(stds[i, act][-1]) and low < stds[i, act][-1] < high)
+        gap = (math.log10(high) - math.log10(low)) * 0.06
+        placed: list[float] = []
+        for last, init_name in ends:  # the last layer's value, labels kept apart
+            y = math.log10(last) if not placed else max(math.log10(last), placed[-1] + gap)
+            placed.append(y)
+            ax.annotate(f"{last:.2g}", (layers, last), xytext=(layers * 1.03, 10 ** y),
+                        fontsize=8, va="center", color=STYLES[init_name]["color"])
+        ax.set_xlim(0, layers * 1.2)
+        ax.set_title(f"activation: {act}")
+        ax.set_xlabel("layer")
+        ax.set_ylabel("std of the activations (log scale; own axis per panel)")
+        ax.grid(alpha=0.3, which="both", lw=0.5)
+    axes[0].legend(title="weight init", fontsize=8, title_fontsize=8, loc="center left")
+    fig.suptitle(f"Activation spread through {layers} layers of width {width} (float32). "
+                 "1/sqrt(n) and Xavier coincide here: square layers, fan_in = fan_out",
+                 fontsize=11)
+    return fig
+
+
+# %%
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser("init_depth", __doc__.splitlines()[0])
     p.add_argument("--layers", type=int, default=100)
@@ -112,33 +180,14 @@ def main(argv: list[str] | None = None) -> dict:
     print("1/sqrt(n) and Xavier + ReLU: each layer halves the variance, so it vanishes;")
     print("for square layers (fan_in = fan_out) Xavier and 1/sqrt(n) have the same std.")
 
-    fig, axes = _common.plt.subplots(1, 3, figsize=(13, 4.2), sharey=True)
-    layer_index = np.arange(1, args.layers + 1)
-    f32_max = float(np.finfo(np.float32).max)
-    for ax, act in zip(axes, ACTIVATIONS):
-        for init_name in INITS:
-            curve = stds[init_name, act]
-            (line,) = ax.plot(layer_index, curve, label=init_name)
-            bad = first_nonfinite(curve)
-            if bad is not None and bad > 1:
-                ax.plot(bad - 1, curve[bad - 2], "x", color=line.get_color(), ms=9, mew=2)
-        ax.axhline(f32_max, color="grey", ls=":", lw=1)
-        ax.text(args.layers, f32_max * 10, "float32 max", ha="right", va="bottom",
-                fontsize=8, color="grey")
-        ax.set_yscale("log")
-        ax.set_title(f"activation: {act}")
-        ax.set_xlabel("layer")
-        ax.set_ylim(1e-30, 1e45)
-        ax.grid(alpha=0.3)
-    axes[0].set_ylabel("std of activations (log scale)")
-    axes[0].legend(title="weight init (x = last finite layer)", fontsize=8, title_fontsize=8)
-    fig.suptitle(f"Activation spread through {args.layers} layers of width {args.width} "
-                 "(float32)")
+    fig = plot(stds, args.layers, args.width)
     figure = _common.save(fig, out / "std_per_layer.png")
     print(f"\nfigure: {figure}")
     return {"table": table, "figure": str(figure),
             "expected_growth_standard_normal": math.sqrt(args.width)}
 
 
+# %%
 if __name__ == "__main__":
-    main()
+    result = main(_common.argv(quick=['--layers', '30', '--width', '128']))
+    _common.show(result["figure"])

@@ -65,23 +65,33 @@ def predict(model, x: np.ndarray) -> np.ndarray:
         return model(Tensor(x.reshape(-1, 1))).data.ravel()
 
 
-def compare(title: str, path, X, y, truth, runs: dict[str, dict], x_plot=None) -> str:
-    """Two panels: the fitted curves over the data, and the loss curves (log scale)."""
+def compare(title: str, path, X, y, truth, runs: dict[str, dict], x_plot=None,
+            truth_label: str = "true curve (without the noise)",
+            noise_std: float = 0.05) -> str:
+    """Two panels: the fitted curves over the data, and the loss curves (log scale).
+
+    The loss panel marks the noise's variance: the mean squared error of the true
+    curve itself, so no fit can go (much) below it on the training data.
+    """
     plt = _common.plt
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     x_plot = np.linspace(X.min(), X.max(), 400) if x_plot is None else x_plot
     if x_plot.min() < X.min() or x_plot.max() > X.max():
         left.axvspan(X.min(), X.max(), color="tab:green", alpha=0.08, label="training range")
     left.scatter(X.ravel(), y.ravel(), s=8, color="lightgrey", label="training data")
-    left.plot(x_plot, truth(x_plot), color="black", lw=1, ls="--", label="true curve")
     for name, run in runs.items():
         left.plot(x_plot, predict(run["model"], x_plot), lw=2, label=name)
-        right.semilogy(run["losses"], label=f"{name} ({run['final_loss']:.2g})")
+        right.semilogy(run["losses"], label=f"{name}: ends at {run['final_loss']:.2g}")
+    # drawn last, so that a fit lying on it does not hide it
+    left.plot(x_plot, truth(x_plot), color="black", lw=1, ls="--", label=truth_label,
+              zorder=5)
+    right.axhline(noise_std ** 2, color="grey", ls=":", lw=1.2,
+                  label=f"noise variance {noise_std ** 2:.2g} (the true curve's error)")
     left.set(xlabel="x", ylabel="y", title=f"{title}: fits")
-    right.set(xlabel="epoch (full batch)", ylabel="mean squared error",
+    right.set(xlabel="epoch (full batch)", ylabel="mean squared error (log scale)",
               title=f"{title}: training loss")
     left.legend(fontsize=8)
-    right.legend(fontsize=8, title="final loss", title_fontsize=8)
+    right.legend(fontsize=8)
     right.grid(alpha=0.3, which="both")
     return str(_common.save(fig, path))
 
@@ -115,7 +125,9 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"  least squares w = {slope:.4f}, b = {intercept:.4f}  (the exact optimum)")
     results["line"] = {"w": w, "b": b, "w_lstsq": float(slope), "b_lstsq": float(intercept)}
     figures.append(compare("One neuron", out / "1_line.png", X, y, lambda x: 2 * x + 1,
-                           {f"w={w:.2f}, b={b:.2f}": line}))
+                           {f"learned: y = {w:.2f} x + {b:.2f}": line},
+                           truth_label="true: y = 2 x + 1 (the data add noise)",
+                           noise_std=0.5))
 
     _common.section("2. sin(x) on [-3, 3]: more hidden neurons, a better fit")
     y = np.sin(X) + rng.normal(0, 0.05, size=X.shape)

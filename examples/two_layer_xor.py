@@ -115,11 +115,12 @@ def plot(out, costs, hidden_before, hidden_after, model) -> str:
             ax.text(j, i, f"{v:.2f}", ha="center", va="center",
                     color="white" if v < 0.5 else "black")
         ax.set_xticks(range(values.shape[1]), [f"h{j + 1}" for j in range(values.shape[1])])
-        labels = [f"{r} -> {t}" for r, t in zip(rows, TARGETS.ravel().astype(int))]
+        labels = [f"{r}: y = {t}" for r, t in zip(rows, TARGETS.ravel().astype(int))]
         ax.set_yticks(range(len(rows)), labels if when == "before" else [])
-        ax.set_title(f"Hidden activations {when} training")
+        ax.set_title(f"Hidden activations {when} training\n(a row per input and its target y)",
+                     fontsize=10)
         ax.set_xlabel("hidden unit")
-        fig.colorbar(image, ax=ax, fraction=0.046)
+        fig.colorbar(image, ax=ax, fraction=0.046, label="hidden unit's output (sigmoid)")
     ax = axes[1, 0]
     ax.loglog(np.arange(1, len(costs) + 1), costs)
     ax.set(xlabel="iteration", ylabel="cost 1/2 sum (output - y)^2", title="Training cost")
@@ -137,7 +138,8 @@ def plot(out, costs, hidden_before, hidden_after, model) -> str:
         ax.plot(x1, x2, "o", ms=11, mfc="white", mec="black")
         ax.annotate(f"y = {target:.0f}", (x1, x2), xytext=(0, 12), textcoords="offset points",
                     ha="center", fontweight="bold")
-    ax.set(xlabel="input 1", ylabel="input 2", title="Trained output (input 3 = 1)")
+    ax.set(xlabel="input 1", ylabel="input 2",
+           title="Trained output (the 3rd input, a constant, is 1)")
     return str(_common.save(fig, out / "xor.png"))
 
 

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from autograd import Tensor, Value, name_scope
+from autograd.draw_collapse import note_module
 
 _CONFIG_KEY = "__config__"
 
@@ -107,7 +108,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with name_scope(self._scope_name or type(self).__name__.lower()):
+        with name_scope(self._scope_name or type(self).__name__.lower()) as path:
+            note_module(path, type(self).__name__)  # so a drawing can say "Linear (path)"
             return self.forward(*args, **kwargs)
 
     # --- the module tree ----------------------------------------------------------------

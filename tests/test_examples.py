@@ -171,3 +171,15 @@ def test_draw_graphs_renders_every_picture_as_svg_and_png(tmp_path):
     neuron_svg = (tmp_path / "neuron.svg").read_text()
     assert all(label in neuron_svg for label in ("x1", "w1", "tanh", "grad"))
     assert "mlp.layers.0.neurons.3" in (tmp_path / "mlp_modules.svg").read_text()
+
+
+def test_neuron_backward_explains_draws_and_animates(tmp_path, monkeypatch, capsys):
+    import runpy
+    monkeypatch.setattr(sys, "argv", ["neuron_backward.py", "--out", str(tmp_path)])
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    runpy.run_path(str(EXAMPLES / "neuron_backward.py"), run_name="__main__")
+    printed = capsys.readouterr().out
+    assert "1. o = tanh(n): do/dn = 1 - o^2 = 0.5; n.grad = 1 * 0.5 = 0.5" in printed
+    assert is_png(tmp_path / "mlp_step_collapsed.png")
+    assert "backward-frames" in (tmp_path / "neuron_backward.html").read_text()

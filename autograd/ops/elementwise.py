@@ -3,7 +3,9 @@
 ``x`` is the input, ``y`` the output, ``g`` the gradient reaching ``y``; ``a`` and ``b``
 the two inputs of a binary op. A VJP returns g times the local derivative; a rule
 that needs a comparison asks the backend (``xp.greater``), whose masks carry no
-gradient. ``formula`` states the local derivative for ``explain_backward``.
+gradient. ``formula`` states each local derivative for ``explain_backward`` and the
+drawings, in the names ``{x}`` (input), ``{y}`` (output), ``{p}`` (a parameter),
+``{a}``/``{b}`` (the inputs of a binary op); ``g`` is the gradient reaching the output.
 """
 
 from __future__ import annotations
@@ -21,64 +23,64 @@ def unary(name: str, forward: Any, vjp: Any, formula: str, **meta: Any) -> Op:
 # --- unary ---------------------------------------------------------------------------
 
 NEG = unary("neg", lambda xp, x: -x,
-            lambda xp, g, x, y: -g, "-1", symbol="-")
+            lambda xp, g, x, y: -g, "-1")
 EXP = unary("exp", lambda xp, x: xp.exp(x),
-            lambda xp, g, x, y: g * y, "e^x = y")
+            lambda xp, g, x, y: g * y, "{y}")
 EXPM1 = unary("expm1", lambda xp, x: xp.expm1(x),
-              lambda xp, g, x, y: g * (y + 1.0), "e^x = y + 1")
+              lambda xp, g, x, y: g * (y + 1.0), "{y} + 1")
 LOG = unary("log", lambda xp, x: xp.log(x),
-            lambda xp, g, x, y: xp.divide(g, x), "1/x")
+            lambda xp, g, x, y: xp.divide(g, x), "1/{x}")
 LOG1P = unary("log1p", lambda xp, x: xp.log1p(x),
-              lambda xp, g, x, y: xp.divide(g, x + 1.0), "1/(1 + x)")
+              lambda xp, g, x, y: xp.divide(g, x + 1.0), "1/(1 + {x})")
 SQRT = unary("sqrt", lambda xp, x: xp.sqrt(x),
-             lambda xp, g, x, y: xp.divide(g, 2.0 * y), "1/(2 sqrt x) = 1/(2y)")
+             lambda xp, g, x, y: xp.divide(g, 2.0 * y), "1/(2*{y})")
 TANH = unary("tanh", lambda xp, x: xp.tanh(x),
-             lambda xp, g, x, y: g * (1.0 - y * y), "1 - tanh^2 x = 1 - y^2")
+             lambda xp, g, x, y: g * (1.0 - y * y), "1 - {y}^2")
 SIGMOID = unary("sigmoid", lambda xp, x: xp.sigmoid(x),
-                lambda xp, g, x, y: g * (y * (1.0 - y)), "s(x)(1 - s(x)) = y(1 - y)")
+                lambda xp, g, x, y: g * (y * (1.0 - y)), "{y}*(1 - {y})")
 SOFTPLUS = unary("softplus", lambda xp, x: xp.softplus(x),
-                 lambda xp, g, x, y: g * xp.sigmoid(x), "sigmoid(x)")
+                 lambda xp, g, x, y: g * xp.sigmoid(x), "sigmoid({x})")
 LOGSIGMOID = unary("logsigmoid", lambda xp, x: -xp.softplus(-x),
-                   lambda xp, g, x, y: g * xp.sigmoid(-x), "sigmoid(-x) = 1 - sigmoid(x)")
+                   lambda xp, g, x, y: g * xp.sigmoid(-x), "sigmoid(-{x})")
 SIN = unary("sin", lambda xp, x: xp.sin(x),
-            lambda xp, g, x, y: g * xp.cos(x), "cos x")
+            lambda xp, g, x, y: g * xp.cos(x), "cos({x})")
 COS = unary("cos", lambda xp, x: xp.cos(x),
-            lambda xp, g, x, y: -(g * xp.sin(x)), "-sin x")
+            lambda xp, g, x, y: -(g * xp.sin(x)), "-sin({x})")
 TAN = unary("tan", lambda xp, x: xp.tan(x),
-            lambda xp, g, x, y: g * (1.0 + y * y), "1 + tan^2 x = 1 + y^2")
+            lambda xp, g, x, y: g * (1.0 + y * y), "1 + {y}^2")
 # PyTorch's conventions at the kinks: relu'(0) = 0, |x|'(0) = sign(0) = 0, and an
 # inactive unit passes no gradient even when g is inf or nan (a pick, not a product).
 RELU = unary("relu", lambda xp, x: xp.maximum(x, 0.0),
              lambda xp, g, x, y: xp.where(xp.greater(x, 0.0), g, 0.0),
-             "1 if x > 0 else 0", kinks=KINK_AT_ZERO)
+             "1 if {x} > 0 else 0", kinks=KINK_AT_ZERO)
 ABS = unary("abs", lambda xp, x: xp.abs(x),
-            lambda xp, g, x, y: g * xp.sign(x), "sign(x)", kinks=KINK_AT_ZERO)
+            lambda xp, g, x, y: g * xp.sign(x), "sign({x})", kinks=KINK_AT_ZERO)
 ERF = unary("erf", lambda xp, x: xp.erf(x),
             lambda xp, g, x, y: g * (xp.exp(x * x * -1.0) * (2 / math.sqrt(math.pi))),
-            "2/sqrt(pi) e^(-x^2)")
+            "2/sqrt(pi)*exp(-{x}^2)")
 SIGN = unary("sign", lambda xp, x: xp.sign(x),
              lambda xp, g, x, y: xp.zeros_like(g), "0")
 LEAKY_RELU = Op(
     "leaky_relu", lambda xp, x, slope: xp.where(xp.greater(x, 0.0), x, x * slope),
     (lambda xp, g, x, y, slope: xp.where(xp.greater(x, 0.0), g, g * slope),),
-    formula=("1 if x > 0 else slope",), kinks=KINK_AT_ZERO)
+    formula=("1 if {x} > 0 else {p}",), kinks=KINK_AT_ZERO)
 ELU = Op(
     "elu", lambda xp, x, alpha: xp.where(xp.greater(x, 0.0), x, xp.expm1(x) * alpha),
     (lambda xp, g, x, y, alpha: xp.where(xp.greater(x, 0.0), g, g * (y + alpha)),),
-    formula=("1 if x > 0 else alpha e^x = y + alpha",), kinks=KINK_AT_ZERO)
+    formula=("1 if {x} > 0 else {y} + {p}",), kinks=KINK_AT_ZERO)
 SILU = unary("silu", lambda xp, x: x * xp.sigmoid(x),
-             lambda xp, g, x, y: g * _silu_slope(xp, x), "s(x)(1 + x(1 - s(x)))")
+             lambda xp, g, x, y: g * _silu_slope(xp, x), "s({x})*(1 + {x}*(1 - s({x})))")
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 GELU = unary("gelu", lambda xp, x: x * (0.5 + 0.5 * xp.erf(x * (1 / math.sqrt(2.0)))),
-             lambda xp, g, x, y: g * _gelu_slope(xp, x), "Phi(x) + x phi(x)")
+             lambda xp, g, x, y: g * _gelu_slope(xp, x), "Phi({x}) + {x}*phi({x})")
 GELU_TANH = unary("gelu_tanh", lambda xp, x: x * (0.5 + 0.5 * xp.tanh(_gelu_inner(x))),
                   lambda xp, g, x, y: g * _gelu_tanh_slope(xp, x),
-                  "d/dx x (1 + tanh u) / 2, u = sqrt(2/pi)(x + 0.044715 x^3)")
+                  "d/d{x} of {x}*(1 + tanh(u))/2, u = sqrt(2/pi)*({x} + 0.044715*{x}^3)")
 POW_NUMBER = Op(
     "pow_number", lambda xp, x, p: xp.power(x, p),
     # d x^p = p x^(p-1), and exactly 0 for p = 0 (x^0 is flat even at x = 0).
     (lambda xp, g, x, y, p: xp.zeros_like(g) if p == 0 else g * (xp.power(x, p - 1.0) * p),),
-    symbol="**", formula=("p x^(p-1)",))
+    symbol="**", formula=("{p}*{x}^({p} - 1)",))
 
 
 def _silu_slope(xp: Any, x: Any) -> Any:
@@ -115,24 +117,26 @@ SUB = Op("sub", lambda xp, a, b: a - b,
 MUL = Op("mul", lambda xp, a, b: a * b,
          (lambda xp, g, a, b, y: g * b,                   # d(ab)/da = b
           lambda xp, g, a, b, y: g * a),                  # d(ab)/db = a
-         symbol="*", formula=("b", "a"), commutative=True)
+         symbol="*", formula=("{b}", "{a}"), commutative=True)
 DIV = Op("div", lambda xp, a, b: xp.divide(a, b),
          (lambda xp, g, a, b, y: xp.divide(g, b),         # d(a/b)/da = 1/b
           lambda xp, g, a, b, y: -(g * xp.divide(y, b))),  # d(a/b)/db = -a/b^2 = -y/b
-         symbol="/", formula=("1/b", "-a/b^2"))
+         symbol="/", formula=("1/{b}", "-{a}/{b}^2"))
 POW = Op("pow", lambda xp, a, b: xp.power(a, b),
          (lambda xp, g, a, b, y: _pow_base_grad(xp, g, a, b),
           lambda xp, g, a, b, y: _pow_exponent_grad(xp, g, a, b, y)),
-         symbol="**", formula=("b a^(b-1)", "a^b ln a"))
+         symbol="**", formula=("{b}*{a}^({b} - 1)", "{y}*ln({a})"))
 MAXIMUM = Op("maximum", lambda xp, a, b: xp.maximum(a, b),
              (lambda xp, g, a, b, y: _pick(xp, g, a, b, xp.less),     # the larger takes g;
               lambda xp, g, a, b, y: _pick(xp, g, b, a, xp.less)),    # a tie splits it
-             formula=("1 if a > b else 0", "1 if b > a else 0"), kinks=KINK_AT_TIES,
+             formula=("1 if {a} > {b} else 0 (1/2 on a tie)",
+                      "1 if {b} > {a} else 0 (1/2 on a tie)"), kinks=KINK_AT_TIES,
              commutative=True)
 MINIMUM = Op("minimum", lambda xp, a, b: xp.minimum(a, b),
              (lambda xp, g, a, b, y: _pick(xp, g, a, b, xp.greater),
               lambda xp, g, a, b, y: _pick(xp, g, b, a, xp.greater)),
-             formula=("1 if a < b else 0", "1 if b < a else 0"), kinks=KINK_AT_TIES,
+             formula=("1 if {a} < {b} else 0 (1/2 on a tie)",
+                      "1 if {b} < {a} else 0 (1/2 on a tie)"), kinks=KINK_AT_TIES,
              commutative=True)
 
 

@@ -31,4 +31,4 @@ def _grad_right(xp: Any, g: Any, a: Any, b: Any, y: Any) -> Any:
 
 
 MATMUL = Op("matmul", lambda xp, a, b: xp.matmul(a, b), (_grad_left, _grad_right),
-            formula=("g @ b^T", "a^T @ g"))
+            formula=("g @ {b}.T", "{a}.T @ g"))

@@ -30,34 +30,34 @@ def _inverse(permutation: tuple[int, ...]) -> tuple[int, ...]:
 SUM = Op("sum", lambda xp, x, axes, keepdims: xp.sum(x, axis=axes, keepdims=keepdims),
          (lambda xp, g, x, y, axes, keepdims:
              xp.broadcast_to(_expand(xp, g, axes, keepdims), xp.shape(x)),),
-         formula=("1",))
+         formula=("g spread over the summed axes",))
 MEAN = Op("mean", lambda xp, x, axes, keepdims, count: xp.mean(x, axis=axes, keepdims=keepdims),
           (lambda xp, g, x, y, axes, keepdims, count:
               xp.broadcast_to(_expand(xp, g, axes, keepdims) / count, xp.shape(x)),),
-          formula=("1/n",))
+          formula=("g / (entries averaged), spread",))
 AMAX = Op("max", lambda xp, x, axes, keepdims: xp.amax(x, axis=axes, keepdims=keepdims),
           (lambda xp, g, x, y, axes, keepdims: _expand(xp, g, axes, keepdims)
               * xp.tie_share(x, _expand(xp, y, axes, keepdims), axes),),
-          formula=("1 at the maximum (ties split)",), kinks=KINK_AT_TIES)
+          formula=("g at the maximum (ties share it)",), kinks=KINK_AT_TIES)
 AMIN = Op("min", lambda xp, x, axes, keepdims: xp.amin(x, axis=axes, keepdims=keepdims),
-          AMAX.vjp, formula=("1 at the minimum (ties split)",), kinks=KINK_AT_TIES)
+          AMAX.vjp, formula=("g at the minimum (ties share it)",), kinks=KINK_AT_TIES)
 LOGSUMEXP = Op("logsumexp", lambda xp, x, axes, keepdims: _logsumexp(xp, x, axes, keepdims),
                (lambda xp, g, x, y, axes, keepdims: _expand(xp, g, axes, keepdims)
                    * xp.exp(x - _expand(xp, y, axes, keepdims)),),
-               formula=("softmax(x)",))
+               formula=("g*softmax({x})",))
 SOFTMAX = Op("softmax", lambda xp, x, axis: _softmax(xp, x, axis),
              (lambda xp, g, x, y, axis: y * (g - xp.sum(g * y, axis=axis, keepdims=True)),),
-             formula=("diag(s) - s s^T",))
+             formula=("{y}*(g - sum(g*{y}))",))
 LOG_SOFTMAX = Op("log_softmax", lambda xp, x, axis: x - _logsumexp(xp, x, (axis,), True),
                  (lambda xp, g, x, y, axis:
                      g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True),),
-                 formula=("1 - softmax(x)",))
+                 formula=("g - softmax({x})*sum(g)",))
 CUMSUM = Op("cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
             (lambda xp, g, x, y, axis:
                 xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis),),
-            formula=("1 for every later entry",))
+            formula=("g summed from each entry to the end",))
 FLIP = Op("flip", lambda xp, x, axis: xp.flip(x, axis),
-          (lambda xp, g, x, y, axis: xp.flip(g, axis),), formula=("reversed",))
+          (lambda xp, g, x, y, axis: xp.flip(g, axis),), formula=("g reversed",))
 
 
 def _logsumexp(xp: Any, x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
@@ -78,35 +78,35 @@ def _softmax(xp: Any, x: Any, axis: int) -> Any:
 # --- reshaping ------------------------------------------------------------------------
 
 RESHAPE = Op("reshape", lambda xp, x, shape: xp.reshape(x, shape),
-             (lambda xp, g, x, y, shape: xp.reshape(g, xp.shape(x)),), formula=("reshaped",))
+             (lambda xp, g, x, y, shape: xp.reshape(g, xp.shape(x)),), formula=("g reshaped back",))
 TRANSPOSE = Op("transpose", lambda xp, x, axes: xp.transpose(x, axes),
                (lambda xp, g, x, y, axes: xp.transpose(g, _inverse(axes)),),
-               formula=("permuted back",))
+               formula=("g transposed back",))
 BROADCAST_TO = Op("broadcast_to", lambda xp, x, shape: xp.broadcast_to(x, shape),
                   (lambda xp, g, x, y, shape: xp.sum_to(g, xp.shape(x)),),
-                  formula=("summed over the copies",))
+                  formula=("g summed over the copies",))
 SUM_TO = Op("sum_to", lambda xp, x, shape: xp.sum_to(x, shape),
             (lambda xp, g, x, y, shape: xp.broadcast_to(g, xp.shape(x)),),
-            formula=("1",))
+            formula=("g spread over the summed axes",))
 
 # --- selecting and joining --------------------------------------------------------------
 
 GETITEM = Op("getitem", lambda xp, x, index: xp.getitem(x, index),
              (lambda xp, g, x, y, index: xp.scatter_add(g, index, xp.shape(x)),),
-             formula=("1 at each picked entry (repeats add)",))
+             formula=("g at the indexed entries, 0 elsewhere",))
 SCATTER_ADD = Op("scatter_add", lambda xp, x, index, shape: xp.scatter_add(x, index, shape),
                  (lambda xp, g, x, y, index, shape: xp.getitem(g, index),),
-                 formula=("1 at each target entry",))
+                 formula=("g at the target entries",))
 CONCATENATE = Op("concatenate", lambda xp, parts, axis, ends: xp.concatenate(parts, axis=axis),
                  (lambda xp, g, parts, y, axis, ends: xp.split(g, ends, axis),),
-                 formula=("each part's slice",), variadic=True)
+                 formula=("g's slice for each input",), variadic=True)
 STACK = Op("stack", lambda xp, parts, axis: xp.stack(parts, axis=axis),
            (lambda xp, g, parts, y, axis: xp.unstack(g, axis),),
-           formula=("each part's slice",), variadic=True)
+           formula=("g's slice for each input",), variadic=True)
 WHERE = Op("where", lambda xp, a, b, condition: xp.where(condition, a, b),
            (lambda xp, g, a, b, y, condition: xp.where(condition, g, 0.0),
             lambda xp, g, a, b, y, condition: xp.where(condition, 0.0, g)),
-           formula=("1 where picked", "1 where picked"))
+           formula=("g where the condition holds, else 0", "g where it does not, else 0"))
 
 SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, CUMSUM, FLIP, RESHAPE,
              TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE, STACK, WHERE)
