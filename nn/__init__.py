@@ -30,14 +30,16 @@ from .losses import (
     MSELoss,
     SSELoss,
 )
-from .module import Module, load, save
+from .containers import ModuleList
+from .module import Module
+from .serialization import load, save
 from .scalar import MLP, Layer, Neuron
 from .training import History, evaluate, fit, predict
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Flatten", "HingeLoss",
     "History", "Identity", "L1Loss", "Layer", "LeakyReLU", "Linear", "LogSoftmax", "MLP",
-    "MSELoss", "Module", "Neuron", "ReLU", "SSELoss", "Sequential", "Sigmoid", "Softmax",
+    "MSELoss", "Module", "ModuleList", "Neuron", "ReLU", "SSELoss", "Sequential", "Sigmoid", "Softmax",
     "Softplus", "Softsign", "Tanh", "data", "evaluate", "fit", "functional", "init", "load",
     "manual_seed", "metrics", "optim", "predict", "save",
 ]
