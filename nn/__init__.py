@@ -7,7 +7,7 @@ losses (``nn.functional`` and modules), ``nn.optim``, ``nn.data``, ``nn.metrics`
 and the Keras-style ``nn.fit`` / ``nn.evaluate``.
 """
 
-from . import data, functional, init, metrics, optim
+from . import data, functional, init, metrics, optim, utils
 from .activations import (
     Identity,
     LeakyReLU,
@@ -41,5 +41,5 @@ __all__ = [
     "History", "Identity", "L1Loss", "Layer", "LeakyReLU", "Linear", "LogSoftmax", "MLP",
     "MSELoss", "Module", "ModuleList", "Neuron", "ReLU", "SSELoss", "Sequential", "Sigmoid", "Softmax",
     "Softplus", "Softsign", "Tanh", "data", "evaluate", "fit", "functional", "init", "load",
-    "manual_seed", "metrics", "optim", "predict", "save",
+    "manual_seed", "metrics", "optim", "predict", "save", "utils",
 ]
