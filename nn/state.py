@@ -98,7 +98,7 @@ class StateDictMixin:
                 slots[name] = slot_for(buffer)
         return slots
 
-    def _state_children(self) -> Iterator[tuple[str, Module]]:
+    def _state_children(self) -> Iterator[tuple[str, Any]]:
         """The children whose state is part of this module's (all, unless packed)."""
         return self.named_children()
 
