@@ -159,7 +159,10 @@ def _read_header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: str, who: str
                       else np.lib.format.read_array_header_2_0)
             shape, fortran_order, dtype = reader(stream, max_header_size=_MAX_HEADER)
             header_size = stream.tell()
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError, SyntaxError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise _refuse(who, path, f"is corrupt: entry {name!r} cannot be read ({error})"
+                      ) from None
+    except (ValueError, SyntaxError) as error:
         raise _refuse(who, path, f"holds {name!r}, whose .npy header is unreadable "
                                  f"({error})") from None
     if dtype.hasobject:

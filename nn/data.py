@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import math
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np

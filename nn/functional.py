@@ -17,8 +17,8 @@ import numpy as np
 
 from autograd import Tensor, Value
 
-from .init import default_rng
 from .cross_entropy import cross_entropy, nll_loss, values_log_softmax
+from .init import default_rng
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,

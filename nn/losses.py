@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Value
 
 from .cross_entropy import cross_entropy, nll_loss
 from .losses_common import _check_reduction, _elementwise

@@ -23,6 +23,7 @@ it allocate a large model.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import tempfile
@@ -299,6 +300,7 @@ def build(cls: type[Module], path: str | os.PathLike) -> Module:
             target = cls
         description = f"{target.__name__}(*{args}, **{kwargs})"
         try:
+            inspect.signature(target).bind(*args, **kwargs)
             shapes = target._state_shapes(*args, **kwargs)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{who}: {archive.path!r} has a malformed {CONFIG_KEY}: "
