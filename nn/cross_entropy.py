@@ -83,14 +83,17 @@ def _tensor_loss(name: str, logp: Tensor, target: Any, weight: Any, ignore_index
         terms = -(logp * (q * w_axis).astype(logp.dtype)).sum(axis=axis)
         if reduction == "none":
             return terms
-        return terms.sum() / max(terms.size, 1) if reduction == "mean" else terms.sum()
+        if reduction == "sum":
+            return terms.sum()
+        return terms.sum() / terms.size if terms.size else terms.sum() * math.nan
     sample_shape = logp.shape[:axis] + logp.shape[axis + 1:]
     if t.shape != sample_shape:
         raise _mismatch(name, logp.shape, t.shape)
     y = _indices(name, t, classes, ignore_index)
     valid = y != ignore_index
     safe = np.where(valid, y, 0)
-    onehot = np.expand_dims(safe, axis) == np.arange(classes).reshape(w_axis.shape)
+    onehot = (np.expand_dims(safe, axis) == np.arange(classes).reshape(w_axis.shape)) \
+        & np.expand_dims(valid, axis)
     w_y = w[safe] * valid
     terms = -(logp * (onehot * w_axis * (1 - smoothing)).astype(logp.dtype)).sum(axis=axis)
     if smoothing:
@@ -100,8 +103,10 @@ def _tensor_loss(name: str, logp: Tensor, target: Any, weight: Any, ignore_index
         return terms
     if reduction == "sum":
         return terms.sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return terms.sum() / float(w_y.sum())
+    total_weight = float(w_y.sum())
+    if total_weight == 0.0:  # every entry ignored: 0 / 0, as PyTorch
+        return terms.sum() * math.nan
+    return terms.sum() / total_weight
 
 
 def _values_loss(name: str, input: Any, target: Any, weight: Any, ignore_index: int,

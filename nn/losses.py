@@ -45,24 +45,28 @@ def sse_loss(input: Any, target: Any, reduction: str = "sum") -> Any:
 def _check_probabilities(p: np.ndarray, t: np.ndarray) -> None:
     outside = ~((p >= 0) & (p <= 1))  # nan is outside too, as in PyTorch
     if np.any(outside):
-        bad = p[outside].reshape(-1)[0]
+        bad = float(p[outside].reshape(-1)[0])
         raise ValueError("binary_cross_entropy: all elements of input must be probabilities "
                          f"in [0, 1], found {bad!r}; for raw scores use "
                          "binary_cross_entropy_with_logits")
 
 
+# PyTorch's floor under p (1 - p) in the BCE gradient: 1e-12 rounded to float32.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
 def _bce_term(p: Any, t: Any) -> Any:
-    """PyTorch's BCE element: the value -(t max(log p, -100) + (1 - t) max(log(1 - p),
+    """PyTorch's BCE element: the value -(t max(log p, -100) + (1 - t) max(log1p(-p),
     -100)) with the gradient (p - t) / max(p (1 - p), 1e-12) (so p = 0, t = 1 gives
-    -1e12, not 0). Written as value + (p - p_constant) * gradient: the value is exact
+    about -1e12, not 0). Written as value + (p - p_constant) * gradient: the value is exact
     and the gradient flows to p (first order only)."""
     is_value = isinstance(p, Value)
     pd = np.float64(p.data) if is_value else p.data
     td = np.float64(t) if is_value else np.asarray(t.data, dtype=pd.dtype)
     with np.errstate(divide="ignore"):
         value = -(td * np.maximum(np.log(pd), -100.0)
-                  + (1 - td) * np.maximum(np.log(1 - pd), -100.0))
-    slope = (pd - td) / np.maximum((1 - pd) * pd, 1e-12)
+                  + (1 - td) * np.maximum(np.log1p(-pd), -100.0))
+    slope = (pd - td) / np.maximum((1 - pd) * pd, _BCE_EPSILON)
     if is_value:
         return (p - float(pd)) * float(slope) + float(value)
     return (p - p.detach()) * slope.astype(pd.dtype) + value.astype(pd.dtype)
@@ -73,7 +77,8 @@ def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> An
 
     As in PyTorch each log is clamped at -100, so p = 0 or 1 gives a finite loss, and
     the gradient is (p - t) / max(p (1 - p), 1e-12): a saturated wrong prediction
-    (p = 0, t = 1) gets -1e12, a strong signal. A probability outside [0, 1] or nan is
+    (p = 0, t = 1) gets about -1e12, a strong signal (1e-12 rounded to float32, as
+    PyTorch's constant is). A probability outside [0, 1] or nan is
     a ValueError (PyTorch raises too).
     """
     return _elementwise("binary_cross_entropy", _bce_term, input, target, reduction,
