@@ -2,12 +2,15 @@
 
 Two families share one ``Module`` base: the scalar family (``Neuron``, ``Layer``,
 ``MLP``: one Value per number, the tutorials' picture) and the Tensor family
-(``Linear``, ``Sequential``, activation modules, ``Dropout``), plus ``nn.init``,
-losses (``nn.functional`` and modules), ``nn.optim``, ``nn.data``, ``nn.metrics``
-and the Keras-style ``nn.fit`` / ``nn.evaluate``.
+(``Linear``, ``Sequential``, ``ModuleList``, activation modules, ``Dropout``), plus
+``nn.init``, losses (``nn.functional`` and modules), ``nn.optim`` (with
+``nn.optim.lr_scheduler``), ``nn.utils`` (gradient clipping), ``nn.data`` (with
+``DataLoader``), ``nn.metrics``, files (``save`` / ``load``), the Keras-style
+``nn.fit`` / ``nn.evaluate`` with ``nn.callbacks``, ``nn.summary`` and ``nn.interop``
+(to and from PyTorch).
 """
 
-from . import data, functional, init, metrics, optim
+from . import callbacks, data, functional, init, interop, metrics, optim, progress, utils
 from .activations import (
     Identity,
     LeakyReLU,
@@ -19,6 +22,7 @@ from .activations import (
     Softsign,
     Tanh,
 )
+from .containers import ModuleList
 from .init import manual_seed
 from .layers import Dropout, Flatten, Linear, Sequential
 from .losses import (
@@ -28,16 +32,20 @@ from .losses import (
     HingeLoss,
     L1Loss,
     MSELoss,
+    NLLLoss,
     SSELoss,
 )
-from .module import Module, load, save
+from .module import Module
 from .scalar import MLP, Layer, Neuron
+from .serialization import load, save
+from .summary import summary
 from .training import History, evaluate, fit, predict
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "Flatten", "HingeLoss",
     "History", "Identity", "L1Loss", "Layer", "LeakyReLU", "Linear", "LogSoftmax", "MLP",
-    "MSELoss", "Module", "Neuron", "ReLU", "SSELoss", "Sequential", "Sigmoid", "Softmax",
-    "Softplus", "Softsign", "Tanh", "data", "evaluate", "fit", "functional", "init", "load",
-    "manual_seed", "metrics", "optim", "predict", "save",
+    "MSELoss", "Module", "ModuleList", "NLLLoss", "Neuron", "ReLU", "SSELoss", "Sequential",
+    "Sigmoid", "Softmax", "Softplus", "Softsign", "Tanh", "callbacks", "data", "evaluate",
+    "fit", "functional", "init", "interop", "load", "manual_seed", "metrics", "optim",
+    "predict", "progress", "save", "summary", "utils",
 ]

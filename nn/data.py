@@ -1,7 +1,9 @@
-"""Data helpers: one-hot labels, train/test splits, scaling, mini-batches and MNIST.
+"""Data helpers: one-hot labels, train/test splits, scaling and MNIST; mini-batches
+(``TensorDataset``, ``DataLoader``, ``batches``) live in ``dataloader.py``.
 
 Everything takes and returns NumPy arrays (Tensors are read through ``np.asarray``);
-``rng`` is an ``np.random.Generator`` (the default one, see ``nn.manual_seed``, when None).
+``rng`` is an ``np.random.Generator`` or an int seed (the default generator, see
+``nn.manual_seed``, when None).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import gzip
 import math
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from .init import default_rng
+from .dataloader import Batches, DataLoader, TensorDataset, as_generator, batches
+
+__all__ = ["Batches", "DataLoader", "TensorDataset", "batches", "load_mnist", "minmax_scale",
+           "one_hot", "read_idx", "standardize", "train_test_split"]
 
 
 def _array(x: Any) -> np.ndarray:
@@ -33,14 +37,20 @@ def one_hot(labels: Any, num_classes: int | None = None) -> np.ndarray:
         raise ValueError(f"one_hot: labels must be integers, got dtype {labels.dtype}")
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
+    elif isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
+            or num_classes < 0:
+        raise ValueError(f"one_hot: num_classes must be a non-negative integer, got "
+                         f"{num_classes!r}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"one_hot: labels must lie in [0, {num_classes}), found "
                          f"{labels.min()}..{labels.max()}")
-    return np.eye(num_classes)[labels]
+    out = np.zeros(labels.shape + (num_classes,))  # O(N C) memory, never C x C
+    np.put_along_axis(out, labels[..., None], 1.0, axis=-1)
+    return out
 
 
 def train_test_split(X: Any, y: Any, test_size: float | int = 0.2, shuffle: bool = True,
-                     rng: np.random.Generator | None = None
+                     rng: np.random.Generator | int | None = None
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Split rows into ``X_train, X_test, y_train, y_test`` (scikit-learn's order).
 
@@ -61,7 +71,8 @@ def train_test_split(X: Any, y: Any, test_size: float | int = 0.2, shuffle: bool
     if not 0 < n_test < n:
         raise ValueError(f"train_test_split: test_size={test_size} leaves {n_test} of {n} "
                          "rows for testing; both sets must be non-empty")
-    order = (default_rng() if rng is None else rng).permutation(n) if shuffle else np.arange(n)
+    generator = as_generator(rng, "train_test_split")
+    order = generator.permutation(n) if shuffle else np.arange(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
 
@@ -97,25 +108,6 @@ def minmax_scale(X: Any, feature_range: tuple[float, float] = (0.0, 1.0),
     low, high = X.min(axis=axis, keepdims=True), X.max(axis=axis, keepdims=True)
     span = np.where(high > low, high - low, 1.0)
     return lo + (X - low) / span * (hi - lo)
-
-
-def batches(X: Any, y: Any = None, batch_size: int = 32, shuffle: bool = True,
-            rng: np.random.Generator | None = None) -> Iterator[Any]:
-    """Yield ``(X_batch, y_batch)`` (or ``X_batch`` when y is None) covering every row once;
-    the last batch may be smaller. Rows are shuffled first unless ``shuffle=False``."""
-    X = _array(X)
-    if y is not None:
-        y = _array(y)
-        if len(y) != len(X):
-            raise ValueError(f"batches: X has {len(X)} rows but y has {len(y)}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size <= 0:
-        raise ValueError(f"batches: batch_size must be a positive integer, got {batch_size!r}")
-    n = len(X)
-    order = (default_rng() if rng is None else rng).permutation(n) if shuffle else np.arange(n)
-    for start in range(0, n, batch_size):
-        rows = order[start:start + batch_size]
-        yield X[rows] if y is None else (X[rows], y[rows])
 
 
 # --- MNIST ----------------------------------------------------------------------------

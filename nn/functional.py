@@ -17,16 +17,15 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from .cross_entropy import cross_entropy, nll_loss, values_log_softmax
 from .init import default_rng
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
-    cross_entropy,
     hinge_loss,
     l1_loss,
     mse_loss,
     sse_loss,
-    values_log_softmax,
 )
 
 Activation = Callable[[Any], Any]
@@ -157,6 +156,6 @@ def get_activation(activation: str | Activation | None) -> Activation:
 __all__ = [
     "ACTIVATIONS", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "cross_entropy", "dropout", "get_activation", "hinge_loss", "identity", "l1_loss",
-    "leaky_relu", "log_softmax", "mse_loss", "relu", "sigmoid", "softmax", "softplus",
+    "leaky_relu", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "softplus",
     "softsign", "sse_loss", "tanh",
 ]

@@ -15,6 +15,7 @@ from autograd import Tensor
 
 from . import functional as F  # noqa: N812 - the PyTorch idiom
 from . import init as nn_init
+from ._checks import boolean, positive_int
 from .module import Module
 
 
@@ -32,10 +33,9 @@ class Linear(Module):
                  rng: np.random.Generator | None = None,
                  bias_init: str | nn_init.Initializer | None = None) -> None:
         super().__init__()
-        for name, n in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
-                raise ValueError(f"Linear: {name} must be a positive integer, got {n!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = positive_int("Linear", "in_features", in_features)
+        self.out_features = positive_int("Linear", "out_features", out_features)
+        boolean("Linear", "bias", bias)
         dtype = np.float64 if dtype is None else dtype
         shape = (self.out_features, self.in_features)
         weight = (nn_init.pytorch_default(shape, rng=rng) if init is None
@@ -48,6 +48,16 @@ class Linear(Module):
             self.bias = Tensor(values, requires_grad=True, dtype=dtype, label="bias")
         else:
             self.bias = None
+
+    @classmethod
+    def _state_shapes(cls, in_features: int, out_features: int, bias: bool = True,
+                      *args: Any, **kwargs: Any) -> dict[str, tuple[int, ...]]:
+        n_in = positive_int("Linear", "in_features", in_features)
+        n_out = positive_int("Linear", "out_features", out_features)
+        shapes = {"weight": (n_out, n_in)}
+        if boolean("Linear", "bias", bias):
+            shapes["bias"] = (n_out,)
+        return shapes
 
     def forward(self, x: Any) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
@@ -76,14 +86,18 @@ class Sequential(Module):
     def append(self, module: Any) -> Sequential:
         if not callable(module):
             raise TypeError(f"Sequential: {type(module).__name__} is not a module or callable")
-        setattr(self, str(len(self)), module)
+        index = len(self)
+        setattr(self, str(index), module)
+        self._count = index + 1
         return self
 
     def _layers(self) -> list[Any]:
-        return [v for k, v in vars(self).items() if k.isdigit()]
+        return [getattr(self, str(i)) for i in range(self._count)]
+
+    _count = 0
 
     def __len__(self) -> int:
-        return len(self._layers())
+        return self._count
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self._layers())
@@ -104,7 +118,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, rng: np.random.Generator | None = None) -> None:
         super().__init__()
-        if not 0.0 <= p <= 1.0:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: p must be in [0, 1], got {p}")
         self.p = float(p)
         self._rng = rng

@@ -12,102 +12,16 @@ number, and their values and gradients stay finite for logits of magnitude 1000.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value, where
+from autograd import Value
 
+from .cross_entropy import cross_entropy, nll_loss
+from .losses_common import _check_reduction, _elementwise
 from .module import Module
-
-_REDUCTIONS = ("mean", "sum", "none")
-# PyTorch clamps log(p) in binary_cross_entropy at -100, so p = 0 or 1 stays finite.
-_LOG_FLOOR = math.exp(-100.0)
-
-
-def _has_value(x: Any) -> bool:
-    if isinstance(x, Value):
-        return True
-    return isinstance(x, (list, tuple)) and any(_has_value(item) for item in x)
-
-
-def _flatten(x: Any, name: str, what: str) -> tuple[list[Any], tuple[int, ...]]:
-    """A nested list of Values/numbers as a flat list and its shape."""
-    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, bool):
-        return [x], ()
-    if isinstance(x, np.ndarray):
-        return [float(v) for v in x.reshape(-1)], x.shape
-    if isinstance(x, (list, tuple)):
-        flat: list[Any] = []
-        shapes = set()
-        for item in x:
-            items, shape = _flatten(item, name, what)
-            flat += items
-            shapes.add(shape)
-        if len(shapes) > 1:
-            raise ValueError(f"{name}: {what} is a ragged list (inner shapes {sorted(shapes)})")
-        return flat, (len(x),) + (shapes.pop() if shapes else ())
-    raise TypeError(f"{name}: {what} must be a Value, a number or a list of them here, "
-                    f"got {type(x).__name__}")
-
-
-def _nest(flat: list[Any], shape: tuple[int, ...]) -> Any:
-    if not shape:
-        return flat[0]
-    step = len(flat) // shape[0] if shape[0] else 0
-    return [_nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
-
-
-def _check_reduction(name: str, reduction: str) -> None:
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
-
-
-def _mismatch(name: str, input_shape: tuple, target_shape: tuple) -> ValueError:
-    return ValueError(f"{name}: input shape {tuple(input_shape)} and target shape "
-                      f"{tuple(target_shape)} differ; reshape one to match the other")
-
-
-def _reduce_values(terms: list[Value], shape: tuple[int, ...], reduction: str) -> Any:
-    if reduction == "none":
-        return _nest(terms, shape)
-    total = sum(terms[1:], terms[0])
-    return total / len(terms) if reduction == "mean" else total
-
-
-def _reduce_tensor(terms: Tensor, reduction: str) -> Tensor:
-    if reduction == "none":
-        return terms
-    return terms.mean() if reduction == "mean" else terms.sum()
-
-
-def _elementwise(name: str, term: Callable[[Any, Any], Any], input: Any, target: Any,
-                 reduction: str, check: Callable[[np.ndarray, np.ndarray], None] | None = None
-                 ) -> Any:
-    """Apply ``term(prediction, target)`` to every element pair and reduce."""
-    _check_reduction(name, reduction)
-    if _has_value(input):
-        preds, shape = _flatten(input, name, "input")
-        targets, target_shape = _flatten(target, name, "target")
-        if shape != target_shape:
-            raise _mismatch(name, shape, target_shape)
-        if not preds:
-            raise ValueError(f"{name}: input is empty")
-        preds = [p if isinstance(p, Value) else Value(p) for p in preds]
-        if check is not None:
-            check(np.array([p.data for p in preds]), np.array([float(t) for t in targets]))
-        return _reduce_values([term(p, t) for p, t in zip(preds, targets)], shape, reduction)
-    input = input if isinstance(input, Tensor) else Tensor(input)
-    if not isinstance(target, Tensor):
-        target = Tensor(np.asarray(target), dtype=input.dtype)
-    if input.shape != target.shape:
-        raise _mismatch(name, input.shape, target.shape)
-    if check is not None:
-        check(input.data, target.data)
-    return _reduce_tensor(term(input, target), reduction)
 
 
 def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
@@ -128,29 +42,46 @@ def sse_loss(input: Any, target: Any, reduction: str = "sum") -> Any:
     return _elementwise("sse_loss", lambda p, t: 0.5 * (p - t) ** 2, input, target, reduction)
 
 
-def _floor(x: Any, floor: float) -> Any:
-    """x where x > floor, else the constant floor (no gradient flows there)."""
-    if isinstance(x, Value):
-        return x if x.data > floor else Value(floor)
-    return where(x.data > floor, x, floor)
-
-
 def _check_probabilities(p: np.ndarray, t: np.ndarray) -> None:
-    if np.any((p < 0) | (p > 1)):
-        raise ValueError("binary_cross_entropy: input must hold probabilities in [0, 1] "
-                         f"(got values from {np.min(p):.4g} to {np.max(p):.4g}); for raw "
-                         "scores use binary_cross_entropy_with_logits")
+    outside = ~((p >= 0) & (p <= 1))  # nan is outside too, as in PyTorch
+    if np.any(outside):
+        bad = float(p[outside].reshape(-1)[0])
+        raise ValueError("binary_cross_entropy: all elements of input must be probabilities "
+                         f"in [0, 1], found {bad!r}; for raw scores use "
+                         "binary_cross_entropy_with_logits")
+
+
+# PyTorch's floor under p (1 - p) in the BCE gradient: 1e-12 rounded to float32.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+def _bce_term(p: Any, t: Any) -> Any:
+    """PyTorch's BCE element: the value -(t max(log p, -100) + (1 - t) max(log1p(-p),
+    -100)) with the gradient (p - t) / max(p (1 - p), 1e-12) (so p = 0, t = 1 gives
+    about -1e12, not 0). Written as value + (p - p_constant) * gradient: the value is exact
+    and the gradient flows to p (first order only)."""
+    is_value = isinstance(p, Value)
+    pd = np.float64(p.data) if is_value else p.data
+    td = np.float64(t) if is_value else np.asarray(t.data, dtype=pd.dtype)
+    with np.errstate(divide="ignore"):
+        value = -(td * np.maximum(np.log(pd), -100.0)
+                  + (1 - td) * np.maximum(np.log1p(-pd), -100.0))
+    slope = (pd - td) / np.maximum((1 - pd) * pd, _BCE_EPSILON)
+    if is_value:
+        return (p - float(pd)) * float(slope) + float(value)
+    return (p - p.detach()) * slope.astype(pd.dtype) + value.astype(pd.dtype)
 
 
 def binary_cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p = ``input``.
 
-    As in PyTorch each log is clamped at -100, so p = 0 or 1 gives a finite loss; there
-    the gradient is 0. Elsewhere d/dp = (p - t) / (p (1 - p)).
+    As in PyTorch each log is clamped at -100, so p = 0 or 1 gives a finite loss, and
+    the gradient is (p - t) / max(p (1 - p), 1e-12): a saturated wrong prediction
+    (p = 0, t = 1) gets about -1e12, a strong signal (1e-12 rounded to float32, as
+    PyTorch's constant is). A probability outside [0, 1] or nan is
+    a ValueError (PyTorch raises too).
     """
-    def term(p: Any, t: Any) -> Any:
-        return -(t * _floor(p, _LOG_FLOOR).log() + (1.0 - t) * _floor(1.0 - p, _LOG_FLOOR).log())
-    return _elementwise("binary_cross_entropy", term, input, target, reduction,
+    return _elementwise("binary_cross_entropy", _bce_term, input, target, reduction,
                         _check_probabilities)
 
 
@@ -178,93 +109,6 @@ def hinge_loss(input: Any, target: Any, reduction: str = "mean") -> Any:
                         reduction, _check_signs)
 
 
-# --- cross entropy ---------------------------------------------------------------------
-
-
-def values_log_softmax(row: list[Any]) -> list[Value]:
-    """log_softmax of a list of Values: z_i - (m + log sum_j e^(z_j - m)), m = max z
-    (a constant, so no exponent ever exceeds 0)."""
-    row = [v if isinstance(v, Value) else Value(v) for v in row]
-    if not row:
-        raise ValueError("log_softmax: cannot take the softmax of an empty list")
-    peak = max(v.data for v in row)
-    peak = peak if math.isfinite(peak) else 0.0
-    total = sum(((v - peak).exp() for v in row[1:]), (row[0] - peak).exp())
-    log_total = total.log() + peak
-    return [v - log_total for v in row]
-
-
-def _class_indices(name: str, target: np.ndarray, classes: int) -> np.ndarray:
-    if target.dtype.kind == "f" and not np.all(np.mod(target, 1) == 0):
-        raise ValueError(f"{name}: class-index targets must be integers, got {target.dtype} "
-                         "values with a fraction")
-    if target.dtype.kind not in "iuf":
-        raise ValueError(f"{name}: targets must be class indices or one-hot rows, got "
-                         f"dtype {target.dtype}")
-    indices = target.astype(np.int64)
-    if indices.size and (indices.min() < 0 or indices.max() >= classes):
-        raise ValueError(f"{name}: class index out of range [0, {classes}): found "
-                         f"{indices.min()}..{indices.max()}")
-    return indices
-
-
-def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:
-    """-log softmax(z)[y] for logits z = ``input`` of shape (N, C) (or (C,)) and target
-    class indices y of shape (N,) (or a scalar); or -sum_c t_c log softmax(z)_c for
-    one-hot (or probability) targets t of the logits' shape.
-
-    Computed through log_softmax (shift by the max), so any logit magnitude is safe;
-    d/dz = softmax(z) - onehot(y). "mean" averages over the N samples.
-    """
-    name = "cross_entropy"
-    _check_reduction(name, reduction)
-    if _has_value(input):
-        logits, shape = _flatten(input, name, "input")
-        if not logits:
-            raise ValueError(f"{name}: input is empty")
-        rows = [logits] if len(shape) == 1 else [
-            logits[i * shape[-1]:(i + 1) * shape[-1]] for i in range(len(logits) // shape[-1])]
-        if len(shape) not in (1, 2):
-            raise ValueError(f"{name}: Value logits must be a list (C,) or a list of lists "
-                             f"(N, C), got shape {shape}")
-        t = np.asarray(_plain(target), dtype=np.float64)
-        terms = []
-        if t.shape == shape:
-            for row, probs in zip(rows, t.reshape(len(rows), -1)):
-                logp = values_log_softmax(row)
-                terms.append(-sum((lp * float(q) for lp, q in zip(logp, probs) if q != 0),
-                                  Value(0.0)))
-        elif t.shape == shape[:-1]:
-            for row, k in zip(rows, _class_indices(name, t, shape[-1]).reshape(-1)):
-                terms.append(-values_log_softmax(row)[k])
-        else:
-            raise _mismatch(name, shape, t.shape)
-        return _reduce_values(terms, shape[:-1], reduction)
-    input = input if isinstance(input, Tensor) else Tensor(input)
-    if input.ndim == 0:
-        raise ValueError(f"{name}: logits need a class axis, got shape ()")
-    logp = input.log_softmax(axis=-1)
-    t_data = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if t_data.shape == input.shape:
-        probs = target if isinstance(target, Tensor) else Tensor(t_data, dtype=input.dtype)
-        losses = -(logp * probs).sum(axis=-1)
-    elif t_data.shape == input.shape[:-1]:
-        classes = input.shape[-1]
-        indices = _class_indices(name, t_data, classes).reshape(-1)
-        flat = logp.reshape(-1, classes)
-        losses = -flat[np.arange(indices.size), indices].reshape(t_data.shape)
-    else:
-        raise _mismatch(name, input.shape, t_data.shape)
-    return _reduce_tensor(losses, reduction)
-
-
-def _plain(x: Any) -> Any:
-    """A nested list of Values and numbers as plain numbers (targets carry no gradient)."""
-    if isinstance(x, (list, tuple)):
-        return [_plain(item) for item in x]
-    return x.data if isinstance(x, (Value, Tensor)) else x
-
-
 # --- module forms --------------------------------------------------------------------
 
 
@@ -282,6 +126,18 @@ class _Loss(Module):
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
+
+
+class _ClassLoss(_Loss):
+    def __init__(self, weight: Any = None, ignore_index: int = -100,
+                 reduction: str | None = None, **options: Any) -> None:
+        super().__init__(reduction)
+        self.weight, self.ignore_index, self._options = weight, ignore_index, options
+
+    def forward(self, input: Any, target: Any) -> Any:
+        return type(self)._function(input, target, weight=self.weight,
+                                    ignore_index=self.ignore_index, reduction=self.reduction,
+                                    **self._options)
 
 
 class MSELoss(_Loss):
@@ -315,10 +171,22 @@ class BCEWithLogitsLoss(_Loss):
     _function = staticmethod(binary_cross_entropy_with_logits)
 
 
-class CrossEntropyLoss(_Loss):
-    """Module form of ``cross_entropy``."""
+class CrossEntropyLoss(_ClassLoss):
+    """Module form of ``cross_entropy``: ``CrossEntropyLoss(weight=None,
+    ignore_index=-100, reduction="mean", label_smoothing=0.0)``."""
 
     _function = staticmethod(cross_entropy)
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100,
+                 reduction: str | None = None, label_smoothing: float = 0.0) -> None:
+        super().__init__(weight, ignore_index, reduction, label_smoothing=label_smoothing)
+
+
+class NLLLoss(_ClassLoss):
+    """Module form of ``nll_loss``: ``NLLLoss(weight=None, ignore_index=-100,
+    reduction="mean")``."""
+
+    _function = staticmethod(nll_loss)
 
 
 class HingeLoss(_Loss):
@@ -334,7 +202,7 @@ LOSSES: dict[str, Callable[..., Any]] = {
     "bce": binary_cross_entropy, "binary_cross_entropy": binary_cross_entropy,
     "bce_with_logits": binary_cross_entropy_with_logits,
     "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
-    "cross_entropy": cross_entropy, "crossentropy": cross_entropy,
+    "cross_entropy": cross_entropy, "crossentropy": cross_entropy, "nll_loss": nll_loss,
     "hinge": hinge_loss, "hinge_loss": hinge_loss,
 }
 

@@ -26,8 +26,12 @@ def accuracy(y_pred: Any, y_true: Any, threshold: float | None = None) -> float:
     labels, whose argmax over the last axis is the prediction. For a single score per
     sample pass ``threshold`` (0.5 for probabilities, 0 for logits or ±1 margins): the
     prediction is score > threshold, as 1/0 — or as +1/-1 when the labels hold -1.
+    Any nan among the predictions makes the accuracy nan (NumPy's argmax would pick
+    the nan as the largest score and count it).
     """
     pred, true = as_array(y_pred), as_array(y_true)
+    if pred.dtype.kind == "f" and np.isnan(pred).any():
+        return float("nan")  # a nan score is no prediction: nan propagates, never an argmax
     if true.ndim >= 2:  # one-hot rows, or a trailing axis of size 1
         true = true[..., 0] if true.shape[-1] == 1 else true.argmax(axis=-1)
     if threshold is not None:

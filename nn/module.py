@@ -1,33 +1,59 @@
 """Module: the base class of every layer and model, as in PyTorch.
 
-A module's parameters are found where they are stored: in its attributes, in lists,
-tuples and dicts held by its attributes, and in the modules it holds (recursively).
-A parameter is a leaf ``Value`` or a leaf ``Tensor`` with ``requires_grad=True``; each
-is reported once, under the first dotted path that reaches it (``layers.0.weight``).
+``__setattr__`` routes what a module stores into registries, as PyTorch and minitorch
+do: a leaf ``Value`` or a leaf ``Tensor`` with ``requires_grad=True`` goes into
+``_parameters``, a module into ``_modules``, a Tensor given to ``register_buffer`` into
+``_buffers``. Lists, tuples and dicts held in attributes are kept in ``_containers``
+and searched too (modules and parameters appended to them later are found), so plain
+Python containers keep working; ``nn.ModuleList`` is the PyTorch way. ``parameters()``
+reads the registries: it never walks every attribute.
 
-Calling a module runs ``forward`` inside ``autograd.name_scope(name)``, where ``name`` is
-the attribute path under which the parent holds it (``layers.0``), or the lowercased
-class name for a root (``mlp``); every node made inside is tagged with the scope path
-(``mlp.layers.0.neurons.3``) so that ``draw_graph`` can group it.
+Each parameter is reported once, under the first dotted path that reaches it
+(``layers.0.weight``); a module's own parameters come before its children's.
 
-Saving writes ``state_dict()`` to an ``.npz`` file, read back with ``allow_pickle=False``:
-a model file holds numbers only and can never execute code.
+Calling a module runs ``forward`` inside ``autograd.name_scope(name)``, where ``name``
+is the attribute path under which the parent holds it (``layers.0``), or the
+lowercased class name for a root (``mlp``).
+
+Train/eval mode: ``model.train()`` / ``model.eval()`` set each module's flag, as
+PyTorch. ``mode(training)`` is a per-thread override (a context variable): inside it
+every module reports ``training`` as given, without touching the shared flags; this is
+how ``nn.predict`` / ``evaluate`` / ``fit`` run, so threads sharing a model never see
+each other's mode and the model is left as it was found.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
-import json
 import os
-from collections.abc import Iterable, Iterator
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
 from autograd import Tensor, Value, name_scope
 from autograd.draw_collapse import note_module
 
-_CONFIG_KEY = "__config__"
+from .state import IncompatibleKeys, StateDictMixin
+
+__all__ = ["IncompatibleKeys", "Module", "is_parameter", "mode", "zero_grads"]
+
+_forced_mode: contextvars.ContextVar[bool | None] = contextvars.ContextVar(
+    "nn_forced_mode", default=None)
+
+
+@contextlib.contextmanager
+def mode(training: bool) -> Iterator[None]:
+    """Within this block, in this thread only, every module reports ``training``."""
+    if not isinstance(training, bool):
+        raise TypeError(f"nn.module.mode: training must be True or False, got {training!r}")
+    token = _forced_mode.set(training)
+    try:
+        yield
+    finally:
+        _forced_mode.reset(token)
 
 
 def is_parameter(x: Any) -> bool:
@@ -46,11 +72,14 @@ def zero_grads(params: Iterable[Value | Tensor], set_to_none: bool = True) -> No
             p.grad = 0.0
 
 
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` skipped."""
+class RemovableHandle:
+    """Returned by ``register_forward_hook``: ``handle.remove()`` takes the hook away."""
 
-    missing_keys: list[str]
-    unexpected_keys: list[str]
+    def __init__(self, hooks: dict[int, Any], key: int) -> None:
+        self._hooks, self._key = hooks, key
+
+    def remove(self) -> None:
+        self._hooks.pop(self._key, None)
 
 
 class _ClassOrInstanceMethod:
@@ -66,41 +95,127 @@ class _ClassOrInstanceMethod:
         return self.on_instance.__get__(instance, owner)
 
 
-class Module:
+_REGISTRIES = ("_parameters", "_buffers", "_modules", "_containers")
+
+
+class Module(StateDictMixin):
     """Base class for layers and models: subclass it, store parameters and sub-modules
     as attributes, and define ``forward``."""
 
-    training: bool = True
     _scope_name: str | None = None
-    _registry: dict[str, type] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        Module._registry.setdefault(cls.__name__, cls)
+    _hook_counter = 0
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         module = super().__new__(cls)
+        state = module.__dict__
         # The constructor's arguments, so that ``save`` can record how to rebuild it.
-        object.__setattr__(module, "_init_args", (args, kwargs))
+        state["_init_args"] = (args, kwargs)
+        for registry in _REGISTRIES:
+            state[registry] = {}
+        state["_non_persistent"] = set()
+        state["_forward_hooks"] = {}
+        state["_training"] = True
         return module
 
     def __init__(self) -> None:
         pass
 
-    # --- attributes: record each child module's name for its name scope ------------
+    # --- attributes and registries ------------------------------------------------
+
+    @property
+    def training(self) -> bool:
+        forced = _forced_mode.get()
+        return self.__dict__.get("_training", True) if forced is None else forced
+
+    @training.setter
+    def training(self, value: bool) -> None:
+        self.__dict__["_training"] = bool(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_") or isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)
+            return
+        if name in self._buffers and (value is None or isinstance(value, Tensor)) \
+                and not is_parameter(value):
+            self._buffers[name] = value
+        else:
+            kept_none = value is None and (name in self._parameters or name in self._modules)
+            if not kept_none:
+                self._forget(name)
+            if isinstance(value, Module):
+                self._modules[name] = value
+                _name_children(value, name)
+            elif is_parameter(value):
+                self._parameters[name] = value
+            elif kept_none:
+                registry = self._parameters if name in self._parameters else self._modules
+                registry[name] = None
+            elif isinstance(value, (list, tuple, dict)):
+                self._containers[name] = value
+                _name_children(value, name)
         object.__setattr__(self, name, value)
-        if not name.startswith("_"):
-            _name_children(value, name)
+
+    def __delattr__(self, name: str) -> None:
+        self._forget(name)
+        object.__delattr__(self, name)
+
+    def _forget(self, name: str) -> None:
+        for registry in _REGISTRIES:
+            self.__dict__[registry].pop(name, None)
+        self._non_persistent.discard(name)
 
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup failed: a typo must not pass silently.
+        if name.startswith("__") or name in _REGISTRIES:
+            raise AttributeError(name)
         known = [n for n in vars(self) if not n.startswith("_")]
         known += [n for n in dir(type(self)) if not n.startswith("_")]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}{hint}")
+
+    def _check_new_name(self, who: str, name: Any) -> str:
+        if not isinstance(name, str) or not name or "." in name or name.startswith("_"):
+            raise ValueError(f"{who}: name must be a non-empty string without '.' that does "
+                             f"not start with '_', got {name!r}")
+        if name in vars(self) and all(name not in self.__dict__[r] for r in _REGISTRIES):
+            raise KeyError(f"{who}: attribute {name!r} already exists")
+        return name
+
+    def register_parameter(self, name: str, param: Value | Tensor | None) -> None:
+        """Add a parameter (a leaf Value or Tensor that requires grad; None to reserve)."""
+        self._check_new_name("register_parameter", name)
+        if param is not None and not is_parameter(param):
+            raise TypeError(f"register_parameter: {name!r} must be a leaf Value or a leaf "
+                            "Tensor with requires_grad=True (or None)")
+        self._forget(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Add a buffer: state that is not trained (running statistics, say). It is in
+        ``state_dict()`` unless ``persistent=False``, and ``model.name`` reads it."""
+        self._check_new_name("register_buffer", name)
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got "
+                            f"{type(tensor).__name__}")
+        if not isinstance(persistent, bool):
+            raise TypeError(f"register_buffer: persistent must be True or False, got "
+                            f"{persistent!r}")
+        self._forget(name)
+        self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, tensor)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under ``name`` (``self.name = module`` does the same)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module: {type(module).__name__} is not a Module")
+        self._check_new_name("add_module", name)
+        setattr(self, name, module)
+
+    register_module = add_module
 
     # --- calling ---------------------------------------------------------------------
 
@@ -108,19 +223,35 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._containers:
+            _name_container_children(self)
         with name_scope(self._scope_name or type(self).__name__.lower()) as path:
             note_module(path, type(self).__name__)  # so a drawing can say "Linear (path)"
-            return self.forward(*args, **kwargs)
+            out = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            replaced = hook(self, args, out)
+            out = out if replaced is None else replaced
+        return out
+
+    def register_forward_hook(self, hook: Callable[[Module, tuple, Any], Any]
+                              ) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every forward (as PyTorch); a hook
+        that returns something replaces the output."""
+        Module._hook_counter += 1
+        self._forward_hooks[Module._hook_counter] = hook
+        return RemovableHandle(self._forward_hooks, Module._hook_counter)
 
     # --- the module tree ----------------------------------------------------------------
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """The modules held directly (in attributes, lists, tuples, dicts), with their names."""
+        """The modules held directly (registered, or in lists/tuples/dicts), each once."""
         seen: set[int] = set()
-        for name, value in vars(self).items():
-            if name.startswith("_"):
-                continue
-            for path, child in _walk(value, name, Module):
+        for name, child in self._modules.items():
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+        for name, container in self._containers.items():
+            for path, child in _walk(container, name, Module):
                 if id(child) not in seen:
                     seen.add(id(child))
                     yield path, child
@@ -130,7 +261,8 @@ class Module:
             yield child
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module ("" or ``prefix``) and every module below it, each once."""
+        """This module ("" or ``prefix``) and every module below it, each once (depth
+        first, in registration order). Reads the tree; changes nothing."""
         seen = {id(self)}
         stack = [(prefix, self)]
         while stack:
@@ -138,8 +270,6 @@ class Module:
             yield path, module
             below = []
             for name, child in module.named_children():
-                if child._scope_name is None:
-                    child._scope_name = name  # held in a list appended to after assignment
                 if id(child) not in seen:
                     seen.add(id(child))
                     below.append((f"{path}.{name}" if path else name, child))
@@ -149,21 +279,46 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Value | Tensor]]:
+    def _own_parameters(self) -> Iterator[tuple[str, Value | Tensor]]:
+        params, containers = self._parameters, self._containers
+        if not containers:
+            yield from ((n, p) for n, p in params.items() if p is not None)
+            return
+        for name in self.__dict__:  # attribute order, mixing parameters and containers
+            if params.get(name) is not None:
+                yield name, params[name]
+            elif name in containers:
+                yield from _walk(containers[name], name, None)
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True
+                         ) -> Iterator[tuple[str, Value | Tensor]]:
         """Every parameter below this module once, with its dotted path (``layers.0.weight``)."""
         seen: set[int] = set()
-        for path, module in self.named_modules(prefix):
-            for name, value in vars(module).items():
-                if name.startswith("_"):
-                    continue
-                for sub, param in _walk(value, name, None):
-                    if id(param) not in seen:
-                        seen.add(id(param))
-                        yield (f"{path}.{sub}" if path else sub), param
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for path, module in modules:
+            for name, param in module._own_parameters():
+                if id(param) not in seen:
+                    seen.add(id(param))
+                    yield (f"{path}.{name}" if path else name), param
 
-    def parameters(self) -> list[Value | Tensor]:
+    def parameters(self, recurse: bool = True) -> list[Value | Tensor]:
         """The parameters as a list (what an optimizer takes)."""
-        return [p for _, p in self.named_parameters()]
+        return [p for _, p in self.named_parameters(recurse=recurse)]
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True
+                      ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer below this module once, with its dotted path."""
+        seen: set[int] = set()
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for path, module in modules:
+            for name, buffer in module._buffers.items():
+                if buffer is not None and id(buffer) not in seen:
+                    seen.add(id(buffer))
+                    yield (f"{path}.{name}" if path else name), buffer
+
+    def buffers(self, recurse: bool = True) -> list[Tensor]:
+        """The buffers as a list."""
+        return [b for _, b in self.named_buffers(recurse=recurse)]
 
     def num_parameters(self) -> int:
         """How many numbers the parameters hold (a Value counts 1)."""
@@ -177,90 +332,47 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Training mode for this module and all below (Dropout active)."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train: mode must be True or False, got {mode!r}")
         for module in self.modules():
-            module.training = bool(mode)
+            module.training = mode
         return self
 
     def eval(self) -> Module:
         """Evaluation mode (Dropout is the identity); same as ``train(False)``."""
         return self.train(False)
 
-    # --- state ---------------------------------------------------------------------------
-
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter as an array, by dotted name (Values as 0-d arrays)."""
-        return {name: np.array(p.data) for name, p in self.named_parameters()}
-
-    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy arrays into the parameters of the same names.
-
-        Everything is checked before anything is written: a missing or unexpected key
-        (when ``strict``), a shape mismatch or a non-numeric array raises ``ValueError``
-        and leaves every parameter unchanged.
-        """
-        params = dict(self.named_parameters())
-        state = {k: v for k, v in dict(state_dict).items() if k != _CONFIG_KEY}
-        missing = [k for k in params if k not in state]
-        unexpected = [k for k in state if k not in params]
-        problems = []
-        if strict and (missing or unexpected):
-            problems.append(f"missing keys {missing}, unexpected keys {unexpected}")
-        updates = []
-        for name, p in params.items():
-            if name not in state:
-                continue
-            value = state[name]
-            array = np.asarray(value.data if isinstance(value, (Tensor, Value)) else value)
-            if array.dtype.kind not in "biuf":
-                problems.append(f"{name!r} holds dtype {array.dtype}, not numbers")
-                continue
-            expected = p.data.shape if isinstance(p, Tensor) else ()
-            if array.shape != expected:
-                problems.append(f"{name!r} has shape {array.shape} in the state dict but "
-                                f"{expected} in the model")
-                continue
-            updates.append((p, array))
-        if problems:
-            raise ValueError(f"load_state_dict into {type(self).__name__}: "
-                             + "; ".join(problems) + " (nothing was loaded)")
-        for p, array in updates:
-            if isinstance(p, Tensor):
-                p.data = np.array(array, dtype=p.data.dtype)
-            else:
-                p.data = float(array)
-        return IncompatibleKeys(missing, unexpected)
+    # --- files (state_dict / load_state_dict come from StateDictMixin) -----------------
 
     def _save(self, path: str | os.PathLike) -> None:
-        """Write ``state_dict()`` to an ``.npz`` file (plus how to rebuild the module when
-        its constructor took plain numbers, strings and lists)."""
+        """Write ``state_dict()`` to ``path`` (exactly that name) as an ``.npz``
+        archive, atomically, plus how to rebuild the module when its constructor took
+        plain numbers, strings and lists. See ``nn.save``."""
+        from .serialization import save
         save(self, path)
 
     def _load_into(self, path: str | os.PathLike, strict: bool = True) -> Module:
-        """Load parameters saved by ``save`` into this module; returns the module."""
-        self.load_state_dict(load(path), strict=strict)
-        return self
+        """Load a file written by ``save`` into this module; returns the module."""
+        from .serialization import load_into
+        return load_into(self, path, strict=strict)
 
     @classmethod
     def _load_new(cls, path: str | os.PathLike) -> Module:
-        """Build a module from a file written by ``save`` and load its parameters."""
-        state = _read_npz(path)
-        if _CONFIG_KEY not in state:
-            raise ValueError(f"{cls.__name__}.load: {os.fspath(path)!r} does not record how "
-                             "to build the model (its constructor took modules or objects); "
-                             "build it yourself and call model.load_state_dict(nn.load(path))")
-        config = json.loads(str(state.pop(_CONFIG_KEY)))
-        target = Module._registry.get(config["class"]) if cls is Module else cls
-        if target is None or target.__name__ != config["class"]:
-            raise ValueError(f"{cls.__name__}.load: the file holds a {config['class']}, "
-                             f"not a {cls.__name__}")
-        model = target(*config["args"], **config["kwargs"])
-        model.load_state_dict(state)
-        return model
+        """Build a ``cls`` from a file written by ``save`` (only ``cls``; on
+        ``nn.Module`` itself only a built-in nn class) and load its state."""
+        from .serialization import build
+        return build(cls, path)
 
     save = _save
     load = _ClassOrInstanceMethod(_load_into, _load_new)
 
     # --- printing ------------------------------------------------------------------------
+
+    def summary(self, input_shape: tuple[int, ...] | None = None,
+                print_fn: Callable[[str], Any] | None = None) -> None:
+        """Print a Keras-style table of layers, output shapes and parameter counts."""
+        from .summary import summary
+        summary(self, input_shape, print_fn=print_fn)
 
     def extra_repr(self) -> str:
         """The module's own settings, shown inside its repr."""
@@ -290,61 +402,23 @@ def _walk(value: Any, path: str, kind: type | None) -> Iterator[tuple[str, Any]]
 
 
 def _name_children(value: Any, name: str) -> None:
+    """Give unnamed modules in ``value`` their attribute path as a scope name; a
+    ModuleList passes its name on to its items (``layers.0``)."""
     for path, child in _walk(value, name, Module):
         if child._scope_name is None:
             child._scope_name = path
+            if getattr(child, "_transparent_scope", False):
+                for key, item in child._modules.items():
+                    if item is not None:
+                        _name_children(item, f"{path}.{key}")
 
 
-# --- files -------------------------------------------------------------------------------
+def _name_container_children(module: Module) -> None:
+    """Name modules appended to a plain list after it was assigned (lists that hold
+    parameters, such as a neuron's weights, are skipped: they hold no modules)."""
+    for name, container in module._containers.items():
+        if isinstance(container, list) and container and is_parameter(container[0]):
+            continue
+        _name_children(container, name)
 
 
-def _config(module: Module) -> str | None:
-    """JSON of the module's class and constructor arguments, if they are plain data."""
-    args, kwargs = getattr(module, "_init_args", ((), {}))
-    kwargs = {k: v for k, v in kwargs.items() if k not in ("rng", "init", "bias_init")}
-    try:
-        return json.dumps({"class": type(module).__name__, "args": list(args),
-                           "kwargs": kwargs})
-    except TypeError:
-        return None
-
-
-def save(obj: Module | dict[str, Any], path: str | os.PathLike) -> None:
-    """Write a module's ``state_dict()`` (or a state dict) to ``path`` as ``.npz``."""
-    if isinstance(obj, Module):
-        arrays = obj.state_dict()
-        config = _config(obj)
-        if config is not None:
-            arrays[_CONFIG_KEY] = np.array(config)
-    elif isinstance(obj, dict):
-        arrays = {k: np.asarray(v.data if isinstance(v, (Tensor, Value)) else v)
-                  for k, v in obj.items()}
-    else:
-        raise TypeError(f"save: expected a Module or a state dict, got {type(obj).__name__}")
-    for key, array in arrays.items():
-        if array.dtype.kind not in "biufU":
-            raise ValueError(f"save: {key!r} holds dtype {array.dtype}; only numeric arrays "
-                             "are saved")
-    np.savez(path, **arrays)
-
-
-def _read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    path = os.fspath(path)
-    if not os.path.exists(path) and os.path.exists(path + ".npz"):
-        path += ".npz"  # np.savez added the extension
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-    except ValueError as error:
-        if "allow_pickle" in str(error) or "Object arrays" in str(error):
-            raise ValueError(f"load: {os.fspath(path)!r} holds an object array, which could "
-                             "run code when read; refusing it (a model file holds numbers "
-                             "only)") from None
-        raise
-
-
-def load(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Read a state dict written by ``save`` (``allow_pickle=False``: numbers only)."""
-    state = _read_npz(path)
-    state.pop(_CONFIG_KEY, None)
-    return state

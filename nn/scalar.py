@@ -21,8 +21,11 @@ import numpy as np
 from autograd import Value
 
 from . import init as nn_init
+from ._checks import positive_int
+from .containers import ModuleList
 from .functional import get_activation
 from .module import Module
+from .state import Slot, ValuesSlot
 
 Inputs = Sequence[Any]
 
@@ -34,14 +37,20 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: Any = "tanh", init: Any = "uniform",
                  bias_init: Any = "uniform", rng: np.random.Generator | None = None) -> None:
         super().__init__()
-        if isinstance(nin, bool) or not isinstance(nin, (int, np.integer)) or nin <= 0:
-            raise ValueError(f"Neuron: nin must be a positive integer, got {nin!r}")
+        nin = positive_int("Neuron", "nin", nin)
         weights = nn_init.initial_values(init, (1, int(nin)), rng, "Neuron")[0]
         bias = nn_init.initial_values(bias_init, (1,), rng, "Neuron")[0]
         self.w = [Value(float(wi), label=f"w{i}") for i, wi in enumerate(weights)]
         self.b = Value(float(bias), label="b")
         self.activation = activation
         self._act = get_activation(activation)
+
+    @classmethod
+    def _state_shapes(cls, nin: int, *args: Any, **kwargs: Any) -> dict[str, tuple[int, ...]]:
+        return {"weight": (positive_int("Neuron", "nin", nin),), "bias": ()}
+
+    def _state_slots(self) -> dict[str, Slot]:
+        return {"weight": ValuesSlot(self.w, (len(self.w),)), "bias": ValuesSlot([self.b], ())}
 
     def forward(self, x: Inputs) -> Value:
         x = _inputs(x, len(self.w), "Neuron")
@@ -61,9 +70,23 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, activation: Any = "tanh", init: Any = "uniform",
                  bias_init: Any = "uniform", rng: np.random.Generator | None = None) -> None:
         super().__init__()
-        if isinstance(nout, bool) or not isinstance(nout, (int, np.integer)) or nout <= 0:
-            raise ValueError(f"Layer: nout must be a positive integer, got {nout!r}")
-        self.neurons = [Neuron(nin, activation, init, bias_init, rng) for _ in range(nout)]
+        nout = positive_int("Layer", "nout", nout)
+        self.neurons = ModuleList(Neuron(nin, activation, init, bias_init, rng)
+                                  for _ in range(nout))
+
+    @classmethod
+    def _state_shapes(cls, nin: int, nout: int, *args: Any, **kwargs: Any
+                      ) -> dict[str, tuple[int, ...]]:
+        nin, nout = positive_int("Layer", "nin", nin), positive_int("Layer", "nout", nout)
+        return {"weight": (nout, nin), "bias": (nout,)}
+
+    def _state_slots(self) -> dict[str, Slot]:
+        nin, nout = len(self.neurons[0].w), len(self.neurons)
+        return {"weight": ValuesSlot([w for n in self.neurons for w in n.w], (nout, nin)),
+                "bias": ValuesSlot([n.b for n in self.neurons], (nout,))}
+
+    def _state_children(self) -> list[tuple[str, Module]]:
+        return []  # the neurons' state is packed into this layer's weight and bias
 
     def forward(self, x: Inputs) -> Value | list[Value]:
         x = _inputs(x, len(self.neurons[0].w), "Layer")
@@ -91,15 +114,28 @@ class MLP(Module):
                  output_activation: Any = "linear", init: Any = "uniform",
                  bias_init: Any = "uniform", rng: np.random.Generator | None = None) -> None:
         super().__init__()
-        sizes = [nin, *nouts]
-        if not nouts:
+        if not isinstance(nouts, (list, tuple)) or not nouts:
             raise ValueError("MLP: nouts must list at least one layer size")
+        sizes = [nin, *nouts]
         get_activation(activation)  # a bad name is an error even with no hidden layer
-        self.layers = [
+        self.layers = ModuleList(
             Layer(sizes[i], sizes[i + 1],
                   output_activation if i == len(nouts) - 1 else activation,
                   init, bias_init, rng)
-            for i in range(len(nouts))]
+            for i in range(len(nouts)))
+
+    @classmethod
+    def _state_shapes(cls, nin: int, nouts: Sequence[int], *args: Any, **kwargs: Any
+                      ) -> dict[str, tuple[int, ...]]:
+        if not isinstance(nouts, (list, tuple)) or not nouts:
+            raise ValueError(f"MLP: nouts must list at least one layer size, got {nouts!r}")
+        sizes = [positive_int("MLP", "nin", nin)]
+        sizes += [positive_int("MLP", "a layer size", n) for n in nouts]
+        shapes = {}
+        for i in range(len(nouts)):
+            shapes[f"layers.{i}.weight"] = (sizes[i + 1], sizes[i])
+            shapes[f"layers.{i}.bias"] = (sizes[i + 1],)
+        return shapes
 
     def forward(self, x: Inputs) -> Value | list[Value]:
         for layer in self.layers:

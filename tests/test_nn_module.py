@@ -112,13 +112,19 @@ def test_train_and_eval_switch_every_submodule_and_dropout():
     np.testing.assert_allclose(dropped[kept], 2.0 * model[0](x).data[kept])
 
 
-def test_state_dict_holds_copies_and_value_params_as_0d_arrays():
+def test_state_dict_holds_copies_and_packs_the_scalar_family_per_tensor():
     neuron = nn.Neuron(2)
     state = neuron.state_dict()
-    assert list(state) == ["w.0", "w.1", "b"]
-    assert all(a.shape == () and a.dtype == np.float64 for a in state.values())
-    state["b"][...] = 123.0
+    assert list(state) == ["weight", "bias"]
+    assert state["weight"].shape == (2,) and state["bias"].shape == ()
+    assert state["weight"].tolist() == [w.data for w in neuron.w]
+    state["bias"][...] = 123.0
     assert neuron.b.data != 123.0
+    mlp = nn.MLP(3, [4, 2])
+    shapes = {k: v.shape for k, v in mlp.state_dict().items()}
+    assert shapes == {"layers.0.weight": (4, 3), "layers.0.bias": (4,),
+                      "layers.1.weight": (2, 4), "layers.1.bias": (2,)}
+    assert mlp.state_dict()["layers.1.weight"][1, 2] == mlp.layers[1].neurons[1].w[2].data
 
 
 def test_save_then_load_round_trips(tmp_path):
@@ -138,11 +144,12 @@ def test_save_then_load_round_trips(tmp_path):
 
 def test_class_load_rebuilds_a_scalar_mlp_from_its_file(tmp_path):
     model = nn.MLP(2, [3, 1], activation="relu")
-    nn.save(model, tmp_path / "mlp")  # np.savez adds .npz
+    nn.save(model, tmp_path / "mlp")  # exactly this name: no .npz added
+    assert [p.name for p in tmp_path.iterdir()] == ["mlp"]
     loaded = nn.MLP.load(tmp_path / "mlp")
     assert isinstance(loaded, nn.MLP)
     assert loaded([0.5, -1.0]).data == model([0.5, -1.0]).data
-    assert isinstance(nn.Module.load(tmp_path / "mlp.npz"), nn.MLP)
+    assert isinstance(nn.Module.load(tmp_path / "mlp"), nn.MLP)
 
 
 def test_mismatched_load_raises_and_changes_nothing():

@@ -32,12 +32,20 @@ def test_fit_returns_a_history_with_one_entry_per_epoch_and_decreasing_loss():
     assert history.history["accuracy"][-1] > 0.9  # accuracy by default for classification
 
 
-def test_fit_prints_nothing_with_progress_false_or_without_a_terminal(capsys):
+def test_fit_prints_nothing_with_progress_false_or_verbose_0(capsys):
     X, y = _blobs(40)
     nn.fit(_classifier(), X, y, loss="cross_entropy", epochs=2, progress=False)
-    nn.fit(_classifier(), X, y, loss="cross_entropy", epochs=2, progress=True)  # not a tty
+    nn.fit(_classifier(), X, y, loss="cross_entropy", epochs=2, verbose=0)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_fit_prints_a_line_per_epoch_without_a_terminal(capsys):
+    X, y = _blobs(40)
+    nn.fit(_classifier(), X, y, loss="cross_entropy", epochs=2)  # pytest's stdout: no tty
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" - ")[0] for line in lines] == ["Epoch 1/2", "Epoch 2/2"]
+    assert all("loss: " in line and "accuracy: " in line for line in lines)
 
 
 def test_fit_shows_a_progress_bar_per_epoch_on_a_terminal(capsys, monkeypatch):
@@ -45,7 +53,8 @@ def test_fit_shows_a_progress_bar_per_epoch_on_a_terminal(capsys, monkeypatch):
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     nn.fit(_classifier(), X, y, loss="cross_entropy", epochs=2, batch_size=8)
     out = capsys.readouterr().out
-    assert "Epoch 1/2" in out and "Epoch 2/2" in out and "5/5" in out and "loss=" in out
+    assert "Epoch 1/2:" in out and "batch/s" in out  # tqdm's bar
+    assert "Epoch 2/2 - " in out and "loss: " in out  # then the epoch's summary
 
 
 def test_fit_records_validation_loss_and_metrics():

@@ -1,0 +1,234 @@
+"""The Optimizer base class: PyTorch's ``param_groups``, ``state`` and state dicts.
+
+``param_groups`` is a list of dicts, each with its ``params`` and its own settings
+(``lr``, ``weight_decay``, ...; missing ones come from the constructor's defaults).
+``state[p]`` holds a parameter's buffers (``momentum_buffer``, ``exp_avg``...).
+
+``step()`` first checks every gradient and computes every new value, then writes them
+all: a step is never half-applied. A parameter whose gradient is None (a Tensor that
+took no part in the last backward) is skipped, as in PyTorch.
+
+``state_dict()`` is ``{"state": {index: {...}}, "param_groups": [{..., "params":
+[indices]}]}`` with copies of every array; ``load_state_dict`` checks it against this
+optimizer's groups before changing anything, so a run saved with ``nn.save`` and
+resumed continues bit for bit.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Tensor, Value
+
+from ..module import Module, zero_grads
+
+
+def _describe(x: Any) -> str:
+    return type(x).__name__
+
+
+def _as_groups(params: Any, who: str) -> list[dict[str, Any]]:
+    if isinstance(params, Module):
+        raise TypeError(f"{who}: got the module {_describe(params)} itself; pass "
+                        "model.parameters()")
+    if isinstance(params, (Tensor, Value)):
+        raise TypeError(f"{who}: params must be an iterable of parameters (or of param-group "
+                        f"dicts), got a single {_describe(params)}; wrap it in a list")
+    if isinstance(params, (str, bytes, dict)) or not isinstance(params, Iterable):
+        raise TypeError(f"{who}: params must be an iterable of parameters (or of param-group "
+                        f"dicts) such as model.parameters(), got {_describe(params)}")
+    items = list(params)
+    if not items:
+        raise ValueError(f"{who}: got an empty parameter list")
+    if all(isinstance(item, dict) for item in items):
+        return [dict(item) for item in items]
+    if any(isinstance(item, dict) for item in items):
+        raise TypeError(f"{who}: params mixes parameters and param-group dicts")
+    return [{"params": items}]
+
+
+class Optimizer:
+    """Holds parameter groups and per-parameter state; subclasses define ``_update``."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[Any, dict[str, Any]] = {}
+        for group in _as_groups(params, type(self).__name__):
+            self.add_param_group(group)
+
+    # --- groups ------------------------------------------------------------------------
+
+    def _check_settings(self, group: dict[str, Any]) -> None:
+        """Raise ValueError for a bad setting in ``group`` (each subclass checks its own)."""
+
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group ``{"params": [...], "lr": ...}``; unset settings take the defaults."""
+        who = type(self).__name__
+        if not isinstance(param_group, dict) or "params" not in param_group:
+            raise TypeError(f"{who}.add_param_group: expected a dict with 'params', got "
+                            f"{param_group!r}")
+        params = param_group["params"]
+        params = [params] if isinstance(params, (Tensor, Value)) else list(params)
+        if not params:
+            raise ValueError(f"{who}: a param group has no parameters")
+        known = {id(p) for g in self.param_groups for p in g["params"]}
+        for i, p in enumerate(params):
+            if not isinstance(p, (Value, Tensor)):
+                raise TypeError(f"{who}: params[{i}] is a {_describe(p)}, not a Value or "
+                                "Tensor (pass model.parameters())")
+            if p.parents:
+                raise ValueError(f"{who}: params[{i}] is not a leaf (it was computed by an "
+                                 "operation, so updating it would train nothing); pass the "
+                                 "leaf parameters, e.g. model.parameters()")
+            if id(p) in known:
+                raise ValueError(f"{who}: a parameter appears in more than one place")
+            known.add(id(p))
+        unknown = set(param_group) - set(self.defaults) - {"params", "initial_lr"}
+        if unknown:
+            raise ValueError(f"{who}: unknown settings {sorted(unknown)} in a param group; "
+                             f"known: {sorted(self.defaults)}")
+        group = {**self.defaults, **param_group, "params": params}
+        self._check_settings(group)
+        self.param_groups.append(group)
+
+    @property
+    def lr(self) -> float:
+        """The first group's learning rate; assigning sets every group's."""
+        return self.param_groups[0]["lr"]
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        for group in self.param_groups:
+            trial = {**group, "lr": value}
+            self._check_settings(trial)
+        for group in self.param_groups:
+            group["lr"] = float(value)
+
+    @property
+    def params(self) -> list[Any]:
+        """Every parameter, group after group."""
+        return [p for group in self.param_groups for p in group["params"]]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset gradients: a Tensor's to None (or zeros), a Value's to 0.0."""
+        zero_grads(self.params, set_to_none)
+
+    # --- stepping ------------------------------------------------------------------------
+
+    def _gradient(self, i: int, p: Any) -> np.ndarray | None:
+        if p.grad is None:
+            return None
+        g = np.asarray(p.grad)
+        shape = np.shape(p.data)
+        if g.shape != shape or g.dtype.kind not in "biuf":
+            raise ValueError(f"{type(self).__name__}.step: params[{i}] has shape {shape} but "
+                             f"its grad has shape {g.shape} and dtype {g.dtype}; nothing was "
+                             "updated")
+        dtype = p.data.dtype if isinstance(p, Tensor) else np.float64
+        return g.astype(dtype, copy=False)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Apply one update to every parameter that has a gradient; returns
+        ``closure()`` (which re-evaluates the loss) when one is given, as PyTorch."""
+        loss = closure() if closure is not None else None
+        results = []
+        index = 0
+        for group in self.param_groups:
+            for p in group["params"]:
+                g = self._gradient(index, p)
+                index += 1
+                if g is None:
+                    continue
+                data = p.data if isinstance(p, Tensor) else np.float64(p.data)
+                new_data, new_state = self._update(data, g, self.state.get(p, {}), group)
+                results.append((p, new_data, new_state))
+        for p, new_data, new_state in results:
+            if isinstance(p, Tensor):
+                p.data = np.asarray(new_data, dtype=p.data.dtype)
+            else:
+                p.data = float(new_data)
+            self.state.setdefault(p, {}).update(new_state)
+        return loss
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        raise NotImplementedError
+
+    # --- state dicts ----------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """``{"state": {index: {name: copy}}, "param_groups": [...]}``, as PyTorch."""
+        state = {}
+        for i, p in enumerate(self.params):
+            if self.state.get(p):
+                state[i] = {k: copy.deepcopy(v) for k, v in self.state[p].items()}
+        groups, start = [], 0
+        for group in self.param_groups:
+            n = len(group["params"])
+            settings = {k: copy.deepcopy(v) for k, v in group.items() if k != "params"}
+            groups.append({**settings, "params": list(range(start, start + n))})
+            start += n
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore settings and buffers saved by ``state_dict()`` (checked first)."""
+        who = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, dict) or set(state_dict) != {"state", "param_groups"}:
+            raise ValueError(f"{who}: expected a dict with 'state' and 'param_groups'")
+        saved_groups = state_dict["param_groups"]
+        if not isinstance(saved_groups, (list, tuple)) or len(saved_groups) != len(
+                self.param_groups):
+            raise ValueError(f"{who}: the state dict has {len(saved_groups)} param groups, "
+                             f"this optimizer {len(self.param_groups)}")
+        new_groups = []
+        for mine, saved in zip(self.param_groups, saved_groups):
+            if not isinstance(saved, dict) or len(saved.get("params", ())) != len(mine["params"]):
+                raise ValueError(f"{who}: a param group's size differs from this optimizer's")
+            settings = {k: tuple(v) if isinstance(self.defaults.get(k), tuple) else v
+                        for k, v in saved.items() if k != "params"}
+            unknown = set(settings) - set(self.defaults) - {"initial_lr"}
+            if unknown:
+                raise ValueError(f"{who}: unknown settings {sorted(unknown)}")
+            group = {**mine, **settings}
+            self._check_settings(group)
+            new_groups.append(group)
+        params = self.params
+        saved_state = state_dict["state"]
+        if not isinstance(saved_state, dict):
+            raise ValueError(f"{who}: 'state' must be a dict by parameter index")
+        new_state: dict[Any, dict[str, Any]] = {}
+        for key, entry in saved_state.items():
+            i = int(key) if isinstance(key, (int, str)) and str(key).isdigit() else -1
+            if not 0 <= i < len(params) or not isinstance(entry, dict):
+                raise ValueError(f"{who}: state for parameter {key!r}, which does not exist")
+            new_state[params[i]] = {k: self._cast_state(who, i, params[i], k, v)
+                                    for k, v in entry.items()}
+        for group, new in zip(self.param_groups, new_groups):
+            group.update({k: v for k, v in new.items() if k != "params"})
+        self.state = new_state
+
+    @staticmethod
+    def _cast_state(who: str, i: int, p: Any, name: str, value: Any) -> Any:
+        if isinstance(value, (bool, int, float)):
+            return value
+        array = np.asarray(value)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"{who}: state {name!r} of parameter {i} is not numeric")
+        shape = np.shape(p.data)
+        if array.shape != shape:
+            raise ValueError(f"{who}: state {name!r} of parameter {i} has shape {array.shape}, "
+                             f"the parameter {shape}")
+        dtype = p.data.dtype if isinstance(p, Tensor) else np.float64
+        return np.array(array, dtype=dtype)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            settings = ", ".join(f"{k}={v}" for k, v in group.items() if k != "params")
+            lines.append(f"  group {i}: {len(group['params'])} parameters, {settings}")
+        return "\n".join(lines) + "\n)"
