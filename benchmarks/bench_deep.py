@@ -15,10 +15,12 @@ Memory is measured with tracemalloc, in a run of its own (tracing slows Python d
 
 from __future__ import annotations
 
+import gc
 import sys
+import tracemalloc
 from typing import Any
 
-from common import MISSING, Goal, GoalRow, Sizes, interleaved, traced_bytes, try_import
+from common import MISSING, Goal, GoalRow, Sizes, interleaved, try_import
 from floor_engine import Scalar
 
 MICROGRAD_DEPTH = 10_000
@@ -42,8 +44,16 @@ def forward_backward(value: type, depth: int) -> Any:
 
 def bytes_per_node(value: type, depth: int) -> tuple[float, float]:
     """(graph bytes, peak bytes during forward + backward) per node, by tracemalloc."""
-    _, graph, _ = traced_bytes(lambda: chain(value, depth))
-    _, _, peak = traced_bytes(lambda: forward_backward(value, depth))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        x, y = chain(value, depth)
+        graph = tracemalloc.get_traced_memory()[0] - before
+        y.backward()
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
     return graph / depth, peak / depth
 
 

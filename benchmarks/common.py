@@ -14,7 +14,6 @@ import gc
 import importlib
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,18 +66,21 @@ def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1
                 warmup: int = 1) -> dict[str, float]:
     """Median seconds per call of each engine's ``step``, the engines taking turns.
 
-    Each engine first runs ``warmup`` calls. Then, ``rounds`` times, every engine in
-    turn: a short pause, a collection of the garbage left so far, and ``calls`` calls
-    timed together.
+    Each engine first runs ``warmup`` calls. Then, ``rounds`` times: a full collection
+    of the garbage left so far, and every engine in turn after a short pause and a
+    collection of the young generations, ``calls`` calls timed together. (A full
+    collection walks every object in the process — 0.2 s once torch is imported — so
+    it is done once per round, not before every engine.)
     """
     for step in steps.values():
         for _ in range(warmup):
             step()
     times: dict[str, list[float]] = {engine: [] for engine in steps}
     for _ in range(rounds):
+        gc.collect()
         for engine, step in steps.items():
             time.sleep(SETTLE_SECONDS)
-            gc.collect()
+            gc.collect(1)
             start = time.perf_counter()
             for _ in range(calls):
                 step()
@@ -89,21 +91,6 @@ def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1
 def median_time(step: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
     """Median wall time of ``step()`` alone over ``repeats`` runs (used by bench_draw)."""
     return interleaved({"step": step}, repeats, warmup=warmup)["step"]
-
-
-def traced_bytes(build: Callable[[], Any]) -> tuple[Any, int, int]:
-    """Run ``build()`` under tracemalloc: its result, the bytes it still holds when it
-    returns (with the result alive) and the peak bytes allocated while it ran."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before, _ = tracemalloc.get_traced_memory()
-        result = build()
-        gc.collect()
-        after, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, after - before, peak - before
 
 
 def try_import(name: str) -> Any:
@@ -164,7 +151,7 @@ class Sizes:
     big_batch: int = 128
     small_mlp: tuple[int, ...] = (64, 32, 10)
     small_batch: int = 32
-    tensor_rounds: int = 21
+    tensor_rounds: int = 15
     big_calls: int = 20                      # steps timed together per round
     small_calls: int = 200
     overhead_calls: int = 2000
