@@ -42,7 +42,7 @@ from bench_tensor import (  # noqa: E402
     state_dict,
     torch_step,
 )
-from bench_value import ALPHA, demo_loss, two_moons  # noqa: E402
+from bench_value import ALPHA, count_nodes, demo_loss, our_loss, two_moons  # noqa: E402
 from bench_value import LEARNING_RATE as SCALAR_LR  # noqa: E402
 from floor_engine import FloorMLP, Scalar  # noqa: E402
 from floor_engine import topological_order as floor_topological_order  # noqa: E402
@@ -95,7 +95,6 @@ def our_scalar(steps: int) -> tuple[dict[str, float], Any, Any]:
 
     X, y = two_moons(100)
     model = nn.MLP(2, [16, 16, 1], activation="relu", rng=np.random.default_rng(1))
-    built: dict[str, Any] = {}
 
     def bare_forward() -> list:
         """The same nodes as model(x), made by a plain loop over the same Values."""
@@ -134,12 +133,11 @@ def our_scalar(steps: int) -> tuple[dict[str, float], Any, Any]:
         for p in model.parameters():
             p.data -= SCALAR_LR * p.grad
         mark("update loop (walks parameters())")
-        built["loss"] = loss
 
     def whole() -> None:
         step(lambda name: None, extra_sort=False)
 
-    return phases(step, steps), whole, built
+    return phases(step, steps), whole, our_loss(model, X, y)
 
 
 def floor_scalar(steps: int) -> dict[str, float]:
@@ -184,11 +182,9 @@ def cprofile(whole: Callable[[], None], top: int, repeats: int = 3) -> None:
 
 def scalar_report(steps: int, top: int) -> None:
     print("== scalar step: MLP(2, [16, 16, 1]), 100 points, hinge loss ==")
-    times, whole, built = our_scalar(steps)
-    whole()
-    from bench_value import count_nodes
-
-    nodes = count_nodes(built["loss"], lambda n: n.parents)
+    times, whole, loss = our_scalar(steps)
+    nodes = count_nodes(loss, lambda n: n.parents)
+    del loss
     sort_alone = times.pop("topological sort alone (extra, not in step)")
     bare = times.pop("same forward, bare Values, no nn (extra)")
     print_phases(f"ours ({nodes:,} nodes)", times, nodes)
