@@ -88,7 +88,16 @@ def environment() -> str:
             f"glibc malloc variables set: {malloc}; garbage collector {collector}.")
 
 
-def report(rows: list[GoalRow], with_pinned: bool, seconds: float, preset: str) -> str:
+def load_average() -> str:
+    """The machine's 1-minute load average: above the CPU count, engines wait for cores."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
+def report(rows: list[GoalRow], with_pinned: bool, seconds: float, preset: str,
+           load_at_start: str) -> str:
     met = sum(r.status == "met" for r in rows)
     judged = sum(r.status in ("met", "missed") for r in rows)
     lines = [
@@ -100,7 +109,9 @@ def report(rows: list[GoalRow], with_pinned: bool, seconds: float, preset: str) 
         "over the rounds. `ours ÷ peer` below 1 means ours is faster "
         "(the chain row: bytes per node instead).",
         "",
-        f"Environment: {environment()}",
+        f"Environment: {environment()} Load average (1 min) at the start "
+        f"{load_at_start}, at the end {load_average()}, on {os.cpu_count()} CPUs: a "
+        "load above the CPU count means other jobs shared the cores during the run.",
         "",
         markdown_table(rows, with_pinned),
     ]
@@ -129,7 +140,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> list[GoalRow]:
     args = parse(argv)
     suites = [s for s in SUITES if s in (args.only or SUITES)]
-    started = time.perf_counter()
+    started, load_at_start = time.perf_counter(), load_average()
     rows = measure(suites, args.preset)
     tensor_suites = [s for s in suites if s in ("tensor", "conv")]
     with_pinned = (not args.no_pinned and bool(tensor_suites)
@@ -138,7 +149,8 @@ def main(argv: list[str] | None = None) -> list[GoalRow]:
         pinned = pinned_ratios(tensor_suites, args.preset)
         for row in rows:
             row.pinned = pinned.get(row.key)
-    text = report(rows, with_pinned, time.perf_counter() - started, args.preset)
+    text = report(rows, with_pinned, time.perf_counter() - started, args.preset,
+                  load_at_start)
     print(text)
     if args.output:
         with open(args.output, "w") as out:
