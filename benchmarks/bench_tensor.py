@@ -1,28 +1,33 @@
-"""Tensor engine against PyTorch (CPU) and a hand-written NumPy floor.
+"""The Tensor engine against PyTorch (CPU) and a hand-written NumPy floor.
 
-Workloads:
+One full SGD training step of a ReLU MLP with softmax cross-entropy, each engine as
+its users write it:
 
-- one SGD training step of a ReLU MLP with softmax cross-entropy: 784-256-128-10 at
-  batch 128 (matmul-bound) and 64-32-10 at batch 32 (overhead-bound);
-- the per-op overhead: ``(a * b + c).backward()`` on one-element tensors.
+- ours, as the README does: ``nn.Sequential(nn.Linear, nn.ReLU, ...)``,
+  ``nn.functional.cross_entropy``, ``opt.zero_grad()``, ``loss.backward()``,
+  ``opt.step()`` with ``nn.optim.SGD``;
+- PyTorch: the same with ``torch.nn`` and ``torch.optim.SGD``, at the number of threads
+  PyTorch picks by default (nothing is pinned);
+- the floor: forward, the chain rule for each layer and the update in plain NumPy.
 
-The NumPy floor is the same step written out by hand — forward, the chain rule for
-each layer, the update — with no framework at all: the least any engine must do.
-Weights use PyTorch's layout, ``x @ W.T + b`` with W of shape (out, in).
+All three start from the same weights (PyTorch's layout, ``x @ W.T + b``) and their
+first losses are checked to agree. Then the per-op overhead,
+``(a * b + c).sum().backward()`` on one-element float32 tensors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from common import OURS, Row, interleaved_per_call, missing, try_import
+from common import MISSING, Goal, GoalRow, Sizes, interleaved
 
 LEARNING_RATE = 0.01
 
 
-def make_problem(sizes: list[int], batch: int, dtype: Any, seed: int = 0) -> dict[str, Any]:
-    """Inputs, integer labels and He-initialised weights (out, in) with zero biases."""
+def make_problem(sizes: tuple[int, ...], batch: int, dtype: Any, seed: int = 0) -> dict:
+    """Inputs, integer labels, He-initialised weights (out, in) and zero biases."""
     rng = np.random.default_rng(seed)
     weights = [(rng.standard_normal((n_out, n_in)) * np.sqrt(2.0 / n_in)).astype(dtype)
                for n_in, n_out in zip(sizes[:-1], sizes[1:])]
@@ -32,10 +37,16 @@ def make_problem(sizes: list[int], batch: int, dtype: Any, seed: int = 0) -> dic
             "weights": weights, "biases": biases}
 
 
-# --- the floor: NumPy by hand ---------------------------------------------------------
+def state_dict(problem: dict) -> dict[str, np.ndarray]:
+    """The weights under Sequential's names: Linear layers at 0, 2, 4, ... (ReLU between)."""
+    state = {}
+    for i, (w, b) in enumerate(zip(problem["weights"], problem["biases"])):
+        state[f"{2 * i}.weight"], state[f"{2 * i}.bias"] = w.copy(), b.copy()
+    return state
 
-def numpy_step(problem: dict[str, Any]) -> Any:
-    """Returns a function doing one training step in plain NumPy, updating in place."""
+
+def numpy_step(problem: dict) -> Callable[[], float]:
+    """One training step in plain NumPy, updating its own copy of the weights in place."""
     x, labels = problem["x"], problem["labels"]
     weights = [w.copy() for w in problem["weights"]]
     biases = [b.copy() for b in problem["biases"]]
@@ -66,115 +77,100 @@ def numpy_step(problem: dict[str, Any]) -> Any:
     return step
 
 
-# --- autograd -------------------------------------------------------------------------
+def layer_sizes(problem: dict) -> list[int]:
+    return [problem["weights"][0].shape[1]] + [w.shape[0] for w in problem["weights"]]
 
-def autograd_step(problem: dict[str, Any]) -> Any:
-    from autograd import Tensor
 
-    x = Tensor(problem["x"])
-    weights = [Tensor(w, requires_grad=True) for w in problem["weights"]]
-    biases = [Tensor(b, requires_grad=True) for b in problem["biases"]]
-    params = weights + biases
-    labels = problem["labels"]
-    rows = np.arange(len(labels))
+def build_mlp(library: Any, sizes: list[int], dtype: Any) -> Any:
+    """``library.Sequential(Linear, ReLU, ..., Linear)``: ``library`` is ``nn`` or torch.nn."""
+    layers: list[Any] = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [library.Linear(n_in, n_out, dtype=dtype), library.ReLU()]
+    return library.Sequential(*layers[:-1])
 
+
+def training_step(model: Any, cross_entropy: Callable, optimizer: Any, x: Any,
+                  labels: Any) -> Callable[[], float]:
+    """The README's step, which is PyTorch's too, word for word."""
     def step() -> float:
-        h = x
-        for i, (w, b) in enumerate(zip(weights, biases)):
-            h = h @ w.T + b
-            if i < len(weights) - 1:
-                h = h.relu()
-        loss = -h.log_softmax(axis=-1)[rows, labels].mean()
-        for p in params:
-            p.grad = None
+        loss = cross_entropy(model(x), labels)
+        optimizer.zero_grad()
         loss.backward()
-        for p in params:
-            p.data -= LEARNING_RATE * p.grad
+        optimizer.step()
         return loss.item()
 
     return step
 
 
-def autograd_overhead() -> Any:
+def our_step(problem: dict) -> Callable[[], float]:
+    import nn
     from autograd import Tensor
 
-    a, b, c = (Tensor([v], dtype=np.float32, requires_grad=True) for v in (1.0, 2.0, 3.0))
-
-    def step() -> None:
-        (a * b + c).backward()
-
-    return step
-
-
-# --- PyTorch --------------------------------------------------------------------------
-
-def torch_step(torch: Any, problem: dict[str, Any]) -> Any:
-    functional = torch.nn.functional
-    x = torch.from_numpy(problem["x"])
-    weights = [torch.tensor(w, requires_grad=True) for w in problem["weights"]]
-    biases = [torch.tensor(b, requires_grad=True) for b in problem["biases"]]
-    params = weights + biases
-    labels = torch.from_numpy(problem["labels"])
-
-    def step() -> float:
-        h = x
-        for i, (w, b) in enumerate(zip(weights, biases)):
-            h = functional.linear(h, w, b)
-            if i < len(weights) - 1:
-                h = torch.relu(h)
-        loss = functional.cross_entropy(h, labels)
-        for p in params:
-            p.grad = None
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= LEARNING_RATE * p.grad
-        return loss.item()
-
-    return step
+    model = build_mlp(nn, layer_sizes(problem), problem["x"].dtype)
+    model.load_state_dict(state_dict(problem))
+    optimizer = nn.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    return training_step(model, nn.functional.cross_entropy, optimizer,
+                         Tensor(problem["x"]), problem["labels"])
 
 
-def torch_overhead(torch: Any) -> Any:
-    a, b, c = (torch.tensor([v], requires_grad=True) for v in (1.0, 2.0, 3.0))
+def torch_step(torch: Any, problem: dict) -> Callable[[], float]:
+    model = build_mlp(torch.nn, layer_sizes(problem), getattr(torch, problem["x"].dtype.name))
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in state_dict(problem).items()})
+    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    return training_step(model, torch.nn.functional.cross_entropy, optimizer,
+                         torch.from_numpy(problem["x"]), torch.from_numpy(problem["labels"]))
 
-    def step() -> None:
-        (a * b + c).backward()
 
-    return step
+def overhead_steps(torch: Any) -> dict[str, Callable[[], None]]:
+    from autograd import Tensor
 
-
-# --- the table ------------------------------------------------------------------------
-
-def run(repeats: int = 15) -> list[Row]:
-    torch = try_import("torch")
-    rows: list[Row] = []
-    mlps = [("MLP 784-256-128-10, batch 128: train step", [784, 256, 128, 10], 128, 20),
-            ("MLP 64-32-10, batch 32: train step", [64, 32, 10], 32, 200)]
-    for workload, sizes, batch, calls in mlps:
-        for dtype in (np.float32, np.float64):
-            name = np.dtype(dtype).name
-            problem = make_problem(sizes, batch, dtype)
-            steps = {OURS: autograd_step(problem), "NumPy by hand (floor)": numpy_step(problem)}
-            losses = {engine: step() for engine, step in steps.items()}
-            if abs(losses[OURS] - losses["NumPy by hand (floor)"]) > 1e-3:
-                raise AssertionError(f"{workload}: the engines disagree: {losses}")
-            if torch is not None:
-                steps[f"PyTorch {torch.__version__}"] = torch_step(torch, problem)
-            for engine, seconds in interleaved_per_call(steps, calls, repeats).items():
-                rows.append(Row(workload, engine, name, seconds))
-            if torch is None:
-                rows.append(missing(workload, "PyTorch", name, "torch==2.13.0"))
-    workload = "per-op overhead: (a*b + c).backward(), 1 element"
-    steps = {OURS: autograd_overhead()}
+    ours = [Tensor(np.array([v], dtype=np.float32), requires_grad=True) for v in (1, 2, 3)]
+    steps = {"ours": lambda: (ours[0] * ours[1] + ours[2]).sum().backward()}
     if torch is not None:
-        steps[f"PyTorch {torch.__version__}"] = torch_overhead(torch)
-    for engine, seconds in interleaved_per_call(steps, 2000, repeats).items():
-        rows.append(Row(workload, engine, "float32", seconds))
-    if torch is None:
-        rows.append(missing(workload, "PyTorch", "float32", "torch==2.13.0"))
-    return rows
+        theirs = [torch.tensor([float(v)], requires_grad=True) for v in (1, 2, 3)]
+        steps["torch"] = lambda: (theirs[0] * theirs[1] + theirs[2]).sum().backward()
+    return steps
 
 
-if __name__ == "__main__":
-    from common import markdown_table
-    print(markdown_table(run()))
+def mlp_times(torch: Any, sizes: tuple[int, ...], batch: int, dtype: Any, rounds: int,
+              calls: int) -> dict[str, float]:
+    problem = make_problem(sizes, batch, dtype)
+    steps = {"ours": our_step(problem), "floor": numpy_step(problem)}
+    if torch is not None:
+        steps["torch"] = torch_step(torch, problem)
+    losses = {engine: step() for engine, step in steps.items()}
+    tolerance = 1e-4 if dtype == np.float32 else 1e-9
+    if any(abs(loss - losses["floor"]) > tolerance * max(1.0, abs(loss)) for loss in
+           losses.values()):
+        raise AssertionError(f"MLP {sizes}: the engines' first losses disagree: {losses}")
+    return interleaved(steps, rounds, calls=calls, warmup=2)
+
+
+def _vs(workload: str, times: dict[str, float], peer: str, goal: Goal, key: str,
+        note: str = "") -> GoalRow:
+    name = {"torch": "PyTorch", "floor": "NumPy by hand (floor)"}[peer]
+    return GoalRow(workload, times["ours"], name, times.get(peer), goal,
+                   note=note if peer in times else f"PyTorch {MISSING}", key=key)
+
+
+def rows(sizes: Sizes, torch: Any) -> list[GoalRow]:
+    out = []
+    big = "-".join(map(str, sizes.big_mlp))
+    for dtype in (np.float32, np.float64):
+        name = np.dtype(dtype).name
+        times = mlp_times(torch, sizes.big_mlp, sizes.big_batch, dtype, sizes.tensor_rounds,
+                          sizes.big_calls)
+        workload = f"Tensor MLP {big}, batch {sizes.big_batch}, {name}: full training step"
+        out.append(_vs(workload, times, "torch", Goal(1.0, "≤ 1.0×"), f"big-{name}-torch"))
+        out.append(_vs(workload, times, "floor", Goal(1.15, "≤ 1.15×"), f"big-{name}-floor"))
+    small = "-".join(map(str, sizes.small_mlp))
+    times = mlp_times(torch, sizes.small_mlp, sizes.small_batch, np.float32,
+                      sizes.tensor_rounds, sizes.small_calls)
+    out.append(_vs(f"Tensor MLP {small}, batch {sizes.small_batch}, float32: full training "
+                   "step", times, "torch", Goal(0.5, "≤ 0.5×"), "small-torch",
+                   note=f"NumPy floor {times['floor'] * 1e6:.1f} µs"))
+    times = interleaved(overhead_steps(torch), sizes.tensor_rounds, calls=sizes.overhead_calls,
+                        warmup=10)
+    out.append(_vs("per-op overhead: (a*b + c).sum().backward(), 1-element float32", times,
+                   "torch", Goal(0.5, "≤ 0.5×"), "overhead"))
+    return out

@@ -1,33 +1,35 @@
-"""Value engine against micrograd: one training step of micrograd's own demo.
+"""The scalar training step, written as each library's user writes it.
 
-The workload is micrograd's README demo: MLP(2, [16, 16, 1]) on 100 two-moons points,
-SVM hinge loss ``mean(relu(1 - y * score)) + alpha * sum(p * p)``, then zero_grad,
-backward and an SGD update — a graph of about 65,000 scalar nodes. micrograd runs its
-own ``micrograd.nn.MLP``; autograd runs a line-for-line mirror of it (below), so both
-engines build the same graph. micrograd is also timed with the cyclic garbage collector
-paused around its step, which is most of its forward time.
+micrograd's demo step: an MLP(2, [16, 16, 1]) with ReLU hidden layers scores 100
+two-moons points, the loss is the SVM hinge loss plus L2 regularisation,
+
+    mean(relu(1 - y_i * score_i)) + 1e-4 * sum(p * p for p in parameters),
+
+then ``zero_grad()``, ``backward()`` and the update loop ``p.data -= lr * p.grad`` over
+``model.parameters()``: about 66,000 scalar nodes per step. Three engines run it:
+
+- ours: ``nn.MLP(2, [16, 16, 1], activation="relu")`` and ``nn.functional.hinge_loss``,
+  the public API as the README shows it (inputs as plain lists of numbers);
+- micrograd 0.1.0 as shipped: its ``micrograd.nn.MLP`` and the demo notebook's lines;
+- the floor (``floor_engine.py``): the same lines on a 5-slot engine.
+
+All three start from our model's initial weights, so they build the same graph and
+take the same path through every ReLU; their losses are checked to agree.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import sys
+from collections.abc import Callable
 from typing import Any
 
-from common import (
-    OURS,
-    Row,
-    collector_disabled,
-    median_time,
-    missing,
-    retained_memory,
-    try_import,
-)
+import numpy as np
+from common import MISSING, Goal, GoalRow, Sizes, interleaved, try_import
+from floor_engine import FloorMLP, Scalar
 
-POINTS = 100
 ALPHA = 1e-4
-LEARNING_RATE = 0.1
+LEARNING_RATE = 0.05
 
 
 def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
@@ -35,7 +37,7 @@ def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
     rng = random.Random(seed)
     X, y = [], []
     for i in range(n):
-        t = math.pi * (i // 2) / (n // 2)
+        t = math.pi * (i // 2) / max(1, n // 2)
         if i % 2 == 0:
             point, label = [math.cos(t), math.sin(t)], -1.0
         else:
@@ -45,34 +47,33 @@ def two_moons(n: int, seed: int = 0) -> tuple[list[list[float]], list[float]]:
     return X, y
 
 
-class MirrorMLP:
-    """micrograd.nn.MLP, line for line, for any Value class (the same graph, op by op)."""
+def our_step(X: list, y: list, hidden: int) -> tuple[Callable[[], float], Any]:
+    """Our step as a user writes it; returns it and the model."""
+    import nn
 
-    def __init__(self, value: type, nin: int, nouts: list[int], seed: int = 1) -> None:
-        rng = random.Random(seed)
-        sizes = [nin] + nouts
-        self.layers = []
-        for i in range(len(nouts)):
-            neurons = [([value(rng.uniform(-1, 1)) for _ in range(sizes[i])], value(0.0))
-                       for _ in range(sizes[i + 1])]
-            self.layers.append((neurons, i != len(nouts) - 1))
+    model = nn.MLP(2, [hidden, hidden, 1], activation="relu", rng=np.random.default_rng(1))
 
-    def __call__(self, x: list[Any]) -> Any:
-        for neurons, nonlinear in self.layers:
-            out = []
-            for w, b in neurons:
-                act = sum((wi * xi for wi, xi in zip(w, x)), b)
-                out.append(act.relu() if nonlinear else act)
-            x = out
-        return x[0]
+    def step() -> float:
+        loss = our_loss(model, X, y)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= LEARNING_RATE * p.grad
+        return loss.data
 
-    def parameters(self) -> list[Any]:
-        return [p for neurons, _ in self.layers for w, b in neurons for p in [*w, b]]
+    return step, model
 
 
-def hinge_loss(value: type, model: Any, X: list[list[float]], y: list[float]) -> Any:
-    """micrograd demo's loss: SVM max-margin loss plus L2 regularization."""
-    inputs = [list(map(value, row)) for row in X]
+def our_loss(model: Any, X: list, y: list) -> Any:
+    import nn
+
+    scores = [model(x) for x in X]
+    return nn.functional.hinge_loss(scores, y) + ALPHA * sum(p * p for p in model.parameters())
+
+
+def demo_loss(value: type, model: Any, X: list, y: list, wrap_inputs: bool) -> Any:
+    """The demo notebook's loss lines for ``value`` (micrograd's Value or the floor's)."""
+    inputs = [list(map(value, row)) for row in X] if wrap_inputs else X
     scores = list(map(model, inputs))
     losses = [(1 + -yi * score).relu() for yi, score in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
@@ -80,135 +81,85 @@ def hinge_loss(value: type, model: Any, X: list[list[float]], y: list[float]) ->
     return data_loss + reg_loss
 
 
-def backward_and_update(loss: Any, params: list[Any]) -> None:
-    for p in params:
-        p.grad = 0.0
-    loss.backward()
-    for p in params:
-        p.data -= LEARNING_RATE * p.grad
+def demo_step(value: type, model: Any, X: list, y: list, wrap_inputs: bool) -> Callable:
+    """micrograd's demo step for ``value`` (micrograd's Value or the floor's Scalar)."""
+    def step() -> float:
+        loss = demo_loss(value, model, X, y, wrap_inputs)
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= LEARNING_RATE * p.grad
+        return loss.data
+
+    return step
 
 
-def count_nodes(root: Any, parents: str) -> int:
-    """Nodes reachable from ``root`` (iterative, so micrograd's deep graphs are fine)."""
+def copy_weights(source: list[Any], target: list[Any]) -> None:
+    if len(source) != len(target):
+        raise AssertionError(f"parameter counts differ: {len(source)} vs {len(target)}")
+    for s, t in zip(source, target):
+        t.data = float(s.data)
+
+
+def count_nodes(root: Any, parents: Callable[[Any], Any]) -> int:
+    """Nodes reachable from ``root`` (iterative, so deep graphs are fine)."""
     seen, stack = {id(root)}, [root]
     while stack:
-        for parent in getattr(stack.pop(), parents):
-            if id(parent) not in seen:
+        for parent in parents(stack.pop()):
+            if parent is not None and id(parent) not in seen:
                 seen.add(id(parent))
                 stack.append(parent)
     return len(seen)
 
 
-def _time_engine(value: type, model: Any, X: list, y: list, repeats: int,
-                 collector_off: bool = False) -> dict[str, float]:
-    params = model.parameters()
-    built: dict[str, Any] = {}
-
-    def forward() -> None:
-        built["loss"] = hinge_loss(value, model, X, y)
-
-    def backward() -> None:
-        backward_and_update(built["loss"], params)
-
-    def step() -> None:
-        forward()
-        backward()
-
-    def timed(fn: Any) -> float:
-        if not collector_off:
-            return median_time(fn, repeats)
-        with collector_disabled():
-            return median_time(fn, repeats)
-
-    forward()
-    return {"forward": timed(forward),
-            "backward": _timed_backward(forward, backward, repeats, collector_off),
-            "forward+backward": timed(step)}
+def graph_sizes(X: list, y: list, model: Any, floor_model: Any, micrograd: Any,
+                peer_model: Any) -> dict[str, int]:
+    """Nodes in one step's graph, per engine (built once more, outside the timing)."""
+    sizes = {"ours": count_nodes(our_loss(model, X, y), lambda n: n.parents)}
+    floor = demo_loss(Scalar, floor_model, X, y, False)
+    sizes["floor"] = count_nodes(floor, lambda n: (n.left, n.right))
+    if micrograd is not None:
+        peer = demo_loss(micrograd.Value, peer_model, X, y, True)
+        sizes["micrograd"] = count_nodes(peer, lambda n: n._prev)
+    return sizes
 
 
-def _timed_backward(forward: Any, backward: Any, repeats: int, collector_off: bool) -> float:
-    """Backward alone: each repeat needs a fresh graph, built outside the timed part."""
-    import gc
-    import statistics
-    import time
-    times = []
-    for _ in range(repeats + 1):
-        forward()
-        gc.collect()
-        was_enabled = gc.isenabled()
-        if collector_off:
-            gc.disable()
-        try:
-            start = time.perf_counter()
-            backward()
-            times.append(time.perf_counter() - start)
-        finally:
-            if was_enabled:
-                gc.enable()
-    return statistics.median(times[1:])
+def _agree(losses: dict[str, float], when: str) -> None:
+    reference = losses["ours"]
+    if not all(math.isclose(loss, reference, rel_tol=1e-9, abs_tol=1e-12)
+               for loss in losses.values()):
+        raise AssertionError(f"scalar step {when}: the engines disagree: {losses}")
 
 
-def run(repeats: int = 5) -> list[Row]:
-    from autograd import Value
-
-    X, y = two_moons(POINTS)
-    rows: list[Row] = []
-    model = MirrorMLP(Value, 2, [16, 16, 1])
-    nodes = count_nodes(hinge_loss(Value, model, X, y), "parents")
-    ours = _time_engine(Value, model, X, y, repeats)
-    _, held = retained_memory(lambda: hinge_loss(Value, model, X, y))
-    workload = f"Value MLP step ({nodes:,} nodes)"
-    rate = nodes / ours["forward+backward"]
-    for part, seconds in ours.items():
-        note = ""
-        if part == "forward+backward":
-            note = f"{rate:,.0f} nodes/s; {held / nodes:.0f} B/node"
-        rows.append(Row(f"{workload}: {part}", OURS, "float64", seconds, note))
-
-    # Not a peer: autograd itself with the collector paused, to show how much of its
-    # time is Python's garbage collector (the library never pauses it in a forward).
-    ours_paused = _time_engine(Value, model, X, y, repeats, collector_off=True)
-    for part, seconds in ours_paused.items():
-        rows.append(Row(f"{workload}: {part}", "autograd, gc paused", "float64", seconds,
-                        "for reference" if part == "forward+backward" else ""))
-
+def rows(sizes: Sizes) -> list[GoalRow]:
+    X, y = two_moons(sizes.points)
+    ours, model = our_step(X, y, sizes.hidden)
+    floor_model = FloorMLP(2, [sizes.hidden, sizes.hidden, 1])
+    copy_weights(model.parameters(), floor_model.parameters())
+    steps = {"ours": ours, "floor": demo_step(Scalar, floor_model, X, y, wrap_inputs=False)}
     micrograd = try_import("micrograd.engine")
-    if micrograd is None:
-        for part in ours:
-            rows.append(missing(f"{workload}: {part}", "micrograd 0.1.0", "float64",
-                                "micrograd==0.1.0"))
-        return rows
-    from micrograd.nn import MLP
+    peer_model = None
+    if micrograd is not None:
+        from micrograd.nn import MLP
 
-    random.seed(1)
-    peer = MLP(2, [16, 16, 1])
-    peer_nodes = count_nodes(hinge_loss(micrograd.Value, peer, X, y), "_prev")
-    _, peer_held = retained_memory(lambda: hinge_loss(micrograd.Value, peer, X, y))
-    limit = sys.getrecursionlimit()  # micrograd's topological sort is recursive
-    sys.setrecursionlimit(max(limit, 10_000))
-    try:
-        shipped = _time_engine(micrograd.Value, peer, X, y, repeats)
-        paused = _time_engine(micrograd.Value, peer, X, y, repeats, collector_off=True)
-    finally:
-        sys.setrecursionlimit(limit)
-    for part in ours:
-        note = ""
-        if part == "forward+backward":
-            note = (f"{peer_nodes:,} nodes; {peer_nodes / shipped[part]:,.0f} nodes/s; "
-                    f"{peer_held / peer_nodes:.0f} B/node")
-        rows.append(Row(f"{workload}: {part}", "micrograd 0.1.0", "float64",
-                        shipped[part], note))
-    for part in ours:
-        note = ""
-        if part == "forward+backward":
-            note = f"{peer_nodes / paused[part]:,.0f} nodes/s"
-        rows.append(Row(f"{workload}: {part}", "micrograd 0.1.0, gc paused", "float64",
-                        paused[part], note))
-    parts = list(ours)  # group the table by part: every engine's forward, then backward...
-    rows.sort(key=lambda row: parts.index(row.workload.rsplit(": ", 1)[1]))
-    return rows
+        peer_model = MLP(2, [sizes.hidden, sizes.hidden, 1])
+        copy_weights(model.parameters(), peer_model.parameters())
+        steps["micrograd"] = demo_step(micrograd.Value, peer_model, X, y, wrap_inputs=True)
+    nodes = graph_sizes(X, y, model, floor_model, micrograd, peer_model)
+    _agree({engine: step() for engine, step in steps.items()}, "before timing")
+    times = interleaved(steps, sizes.scalar_rounds, warmup=1)
+    _agree({engine: step() for engine, step in steps.items()}, "after timing")
 
-
-if __name__ == "__main__":
-    from common import markdown_table
-    print(markdown_table(run()))
+    workload = (f"scalar MLP(2, [{sizes.hidden}, {sizes.hidden}, 1]) step, {sizes.points} "
+                f"moons points: forward, hinge loss, zero_grad, backward, update")
+    rate = f"{nodes['ours']:,} nodes, {nodes['ours'] / times['ours'] / 1e6:.2f} M nodes/s"
+    peer_row = GoalRow(workload, times["ours"], "micrograd 0.1.0 as shipped",
+                       times.get("micrograd"), Goal(0.1, "≤ 0.10× (≥ 10× faster)"),
+                       note=(f"ours {rate}; micrograd {nodes['micrograd']:,} nodes"
+                             if micrograd else MISSING),
+                       key="scalar-micrograd")
+    floor_row = GoalRow(workload, times["ours"], "floor: 5-slot engine (floor_engine.py)",
+                        times["floor"], Goal(1.3, "≤ 1.3×"),
+                        note=f"floor {nodes['floor']:,} nodes, same lines as the demo",
+                        key="scalar-floor")
+    return [peer_row, floor_row]

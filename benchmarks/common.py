@@ -1,7 +1,11 @@
-"""Timing helpers shared by the benchmark files: medians of repeats, and one result table.
+"""What every benchmark file shares: interleaved timing, goal rows and the one table.
 
-Every workload is run by every engine in the same process, one after the other, so the
-ratios compare like with like. A peer that is not installed becomes a "missing" row.
+Every row compares our engine with one peer measured in the same process, in the same
+rounds: each round times every engine once, in turn, and a row reports the median of
+each engine's times over the rounds. A slow spell of the shared machine then hits all
+engines of that round alike. Nothing here changes process-wide settings: the garbage
+collector runs as it does for a user (``gc.collect()`` only tidies up *between* timed
+blocks, so one engine's garbage is not charged to the next).
 """
 
 from __future__ import annotations
@@ -10,71 +14,73 @@ import gc
 import importlib
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-OURS = "autograd"
-SETTLE_SECONDS = 0.5
-INTERLEAVE_SETTLE_SECONDS = 0.05
+SETTLE_SECONDS = 0.05  # lets the previous engine's worker threads (OpenMP, BLAS) go idle
 
 
 @dataclass
-class Row:
-    """One line of the table: a workload run by one engine."""
+class Goal:
+    """``measure <= limit`` is met; ``text`` says it the way issue 15 does."""
+
+    limit: float
+    text: str
+
+
+@dataclass
+class GoalRow:
+    """One line of the table: our engine against one peer on one workload.
+
+    ``measure`` is what the goal is judged on: ``ours / peer`` (a time ratio; below 1
+    means we are faster) unless ``measure_text`` says otherwise (bytes per node).
+    ``pinned`` is the same ratio measured in a subprocess with glibc's malloc
+    thresholds pinned (explanation only, never the headline).
+    """
 
     workload: str
-    engine: str
-    dtype: str
-    seconds: float | None  # median of the repeats; None when the engine is missing
+    ours: float | None
+    peer: str
+    peer_seconds: float | None
+    goal: Goal | None
     note: str = ""
+    measure: float | None = None
+    measure_text: str = ""
+    pinned: float | None = None
+    key: str = ""  # stable id, to match rows of the pinned subprocess
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.measure is None and self.ours and self.peer_seconds:
+            self.measure = self.ours / self.peer_seconds
+
+    @property
+    def status(self) -> str:
+        if self.goal is None or self.measure is None:
+            return "—" if self.goal is None else "not measured"
+        return "met" if self.measure <= self.goal.limit else "missed"
 
 
-def median_time(step: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
-    """Median wall time of ``step()`` over ``repeats`` runs, after ``warmup`` runs.
-
-    The collector runs between repeats (never inside one), so garbage left by one repeat
-    is not charged to the next. A short pause first lets the worker threads of the
-    engine timed before (PyTorch's OpenMP pool, OpenBLAS) stop spinning: on a machine
-    with few cores they would otherwise slow down whichever engine comes next.
-    """
-    time.sleep(SETTLE_SECONDS)
-    for _ in range(warmup):
-        step()
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def per_call(step: Callable[[], Any], calls: int, repeats: int) -> float:
-    """Median seconds per call of a tiny ``step`` (timed ``calls`` at a time)."""
-    def batch() -> None:
-        for _ in range(calls):
-            step()
-    return median_time(batch, repeats) / calls
-
-
-def interleaved_per_call(steps: dict[str, Callable[[], Any]], calls: int,
-                         rounds: int) -> dict[str, float]:
+def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1,
+                warmup: int = 1) -> dict[str, float]:
     """Median seconds per call of each engine's ``step``, the engines taking turns.
 
-    Each round times ``calls`` calls of every engine in turn, after a short pause (so
-    the previous engine's worker threads stop spinning) and one warm-up call. A slow
-    spell of a shared machine then hits all engines in that round alike instead of
-    whichever one was being timed, which keeps the ratios steady from run to run.
+    Each engine first runs ``warmup`` calls. Then, ``rounds`` times: a full collection
+    of the garbage left so far, and every engine in turn after a short pause and a
+    collection of the young generations, ``calls`` calls timed together. (A full
+    collection walks every object in the process — 0.2 s once torch is imported — so
+    it is done once per round, not before every engine.)
     """
+    for step in steps.values():
+        for _ in range(warmup):
+            step()
     times: dict[str, list[float]] = {engine: [] for engine in steps}
     for _ in range(rounds):
+        gc.collect()
         for engine, step in steps.items():
-            time.sleep(INTERLEAVE_SETTLE_SECONDS)
-            step()
-            gc.collect()
+            time.sleep(SETTLE_SECONDS)
+            gc.collect(1)
             start = time.perf_counter()
             for _ in range(calls):
                 step()
@@ -82,55 +88,20 @@ def interleaved_per_call(steps: dict[str, Callable[[], Any]], calls: int,
     return {engine: statistics.median(seconds) for engine, seconds in times.items()}
 
 
-def peak_memory(build: Callable[[], Any]) -> tuple[Any, int]:
-    """Run ``build()`` under tracemalloc; return its result and the peak bytes allocated."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        result = build()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, peak
-
-
-def retained_memory(build: Callable[[], Any]) -> tuple[Any, int]:
-    """Run ``build()`` under tracemalloc; return its result and the bytes it still holds."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before, _ = tracemalloc.get_traced_memory()
-        result = build()
-        gc.collect()
-        after, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return result, after - before
-
-
-@contextmanager
-def collector_disabled():
-    """Pause Python's cyclic garbage collector for the block (restored afterwards)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def median_time(step: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
+    """Median wall time of ``step()`` alone over ``repeats`` runs (used by bench_draw)."""
+    return interleaved({"step": step}, repeats, warmup=warmup)["step"]
 
 
 def try_import(name: str) -> Any:
-    """The module, or None when the peer is not installed (it is then reported missing)."""
+    """The module, or None when the peer is not installed (its rows say so)."""
     try:
         return importlib.import_module(name)
     except ImportError:
         return None
 
 
-def missing(workload: str, engine: str, dtype: str, package: str) -> Row:
-    return Row(workload, engine, dtype, None,
-               f"missing: pip install -e '.[bench]' (needs {package})")
+MISSING = "not installed: run `make bench` (extra 'bench')"
 
 
 def format_seconds(seconds: float | None) -> str:
@@ -143,15 +114,61 @@ def format_seconds(seconds: float | None) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
-def markdown_table(rows: list[Row]) -> str:
-    """The rows as one markdown table; ``ratio`` is the engine's time over ours for the
-    same workload and dtype (above 1: the peer is slower than autograd)."""
-    ours = {(r.workload, r.dtype): r.seconds for r in rows if r.engine == OURS}
-    lines = ["| workload | engine | dtype | median | ratio to ours | note |",
-             "|---|---|---|---:|---:|---|"]
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def markdown_table(rows: list[GoalRow], with_pinned: bool) -> str:
+    """The goal rows as one markdown table."""
+    head = ["workload", "ours", "peer", "peer's time", "ours ÷ peer", "goal", "status"]
+    if with_pinned:
+        head.append("ours ÷ peer, malloc pinned (subprocess)")
+    head.append("note")
+    lines = ["| " + " | ".join(head) + " |",
+             "|" + "|".join("---:" if h in ("ours", "peer's time") else "---"
+                            for h in head) + "|"]
     for r in rows:
-        base = ours.get((r.workload, r.dtype))
-        ratio = f"{r.seconds / base:.2f}×" if r.seconds and base else "—"
-        lines.append(f"| {r.workload} | {r.engine} | {r.dtype} | {format_seconds(r.seconds)} "
-                     f"| {ratio} | {r.note} |")
+        measure = r.measure_text or _ratio(r.measure)
+        cells = [r.workload, format_seconds(r.ours), r.peer, format_seconds(r.peer_seconds),
+                 measure, r.goal.text if r.goal else "—", r.status]
+        if with_pinned:
+            cells.append(_ratio(r.pinned))
+        cells.append(r.note)
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big each workload is and how many rounds it gets (run.py's presets)."""
+
+    points: int = 100                        # moons points in the scalar step
+    hidden: int = 16                         # MLP(2, [hidden, hidden, 1])
+    scalar_rounds: int = 9
+    chain: int = 1_000_000                   # ops in the Value chain
+    chain_rounds: int = 3
+    big_mlp: tuple[int, ...] = (784, 256, 128, 10)
+    big_batch: int = 128
+    small_mlp: tuple[int, ...] = (64, 32, 10)
+    small_batch: int = 32
+    tensor_rounds: int = 15
+    big_calls: int = 20                      # steps timed together per round
+    small_calls: int = 200
+    overhead_calls: int = 2000
+    conv_batch: int = 64
+    conv_side: int = 28
+    conv_calls: int = 2
+    conv_rounds: int = 7
+
+
+PRESETS = {
+    "full": Sizes(),
+    "quick": Sizes(scalar_rounds=3, chain=200_000, chain_rounds=1, tensor_rounds=5,
+                   big_calls=5, small_calls=50, overhead_calls=300, conv_calls=1,
+                   conv_rounds=2),
+    # the smoke test's: every code path, tiny sizes, no meaningful timing
+    "tiny": Sizes(points=6, hidden=3, scalar_rounds=1, chain=2_000, chain_rounds=1,
+                  big_mlp=(12, 8, 6, 3), big_batch=4, small_mlp=(5, 4, 3), small_batch=2,
+                  tensor_rounds=1, big_calls=1, small_calls=1, overhead_calls=2,
+                  conv_batch=2, conv_side=6, conv_calls=1, conv_rounds=1),
+}
