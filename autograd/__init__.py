@@ -7,7 +7,7 @@ one vector-Jacobian product per input, written with differentiable operations; s
 and ``grad(..., create_graph=True)`` records that walk to differentiate it again.
 """
 
-from . import functional
+from . import conv, functional
 from .draw import draw_graph
 from .function import Function
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -17,7 +17,7 @@ from .tensor_functions import concatenate, maximum, minimum, stack, where
 from .value import Value
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "Value", "concatenate", "current_scope",
+    "Function", "GradcheckError", "Tensor", "Value", "concatenate", "conv", "current_scope",
     "draw_graph", "functional", "grad", "gradcheck", "gradgradcheck", "is_grad_enabled",
     "maximum", "minimum", "name_scope", "no_grad", "stack", "where",
 ]
