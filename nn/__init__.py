@@ -30,7 +30,7 @@ from .losses import (
     MSELoss,
     SSELoss,
 )
-from .module import Module, load, save
+from .module import Module, ModuleList, load, save  # ModuleList: TEMP shim
 from .scalar import MLP, Layer, Neuron
 from .training import History, evaluate, fit, predict
 
@@ -41,3 +41,4 @@ __all__ = [
     "Softplus", "Softsign", "Tanh", "data", "evaluate", "fit", "functional", "init", "load",
     "manual_seed", "metrics", "optim", "predict", "save",
 ]
+__all__ += ["ModuleList"]  # TEMP shim, replaced at merge

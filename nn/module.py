@@ -183,11 +183,36 @@ class Module:
         """Evaluation mode (Dropout is the identity); same as ``train(False)``."""
         return self.train(False)
 
+    # --- buffers (TEMP shim: replaced by the buffers branch at merge) -------------------
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Hold ``tensor`` as state that is not a parameter (``self.name``), as PyTorch."""
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, "
+                            f"got {type(tensor).__name__}")
+        self.__dict__.setdefault("_buffers", {})[name] = bool(persistent)
+        object.__setattr__(self, name, tensor)
+
+    def named_buffers(self, prefix: str = "", persistent_only: bool = False
+                      ) -> Iterator[tuple[str, Tensor]]:
+        for path, module in self.named_modules(prefix):
+            for name, persistent in vars(module).get("_buffers", {}).items():
+                value = getattr(module, name)
+                if value is not None and (persistent or not persistent_only):
+                    yield (f"{path}.{name}" if path else name), value
+
+    def buffers(self) -> Iterator[Tensor]:
+        for _, buffer in self.named_buffers():
+            yield buffer
+
     # --- state ---------------------------------------------------------------------------
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """A copy of every parameter as an array, by dotted name (Values as 0-d arrays)."""
-        return {name: np.array(p.data) for name, p in self.named_parameters()}
+        state = {name: np.array(p.data) for name, p in self.named_parameters()}
+        state.update((name, np.array(b.data))
+                     for name, b in self.named_buffers(persistent_only=True))
+        return state
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy arrays into the parameters of the same names.
@@ -197,6 +222,7 @@ class Module:
         and leaves every parameter unchanged.
         """
         params = dict(self.named_parameters())
+        params.update(self.named_buffers(persistent_only=True))
         state = {k: v for k, v in dict(state_dict).items() if k != _CONFIG_KEY}
         missing = [k for k in params if k not in state]
         unexpected = [k for k in state if k not in params]
@@ -346,3 +372,35 @@ def load(path: str | os.PathLike) -> dict[str, np.ndarray]:
     state = _read_npz(path)
     state.pop(_CONFIG_KEY, None)
     return state
+
+
+class ModuleList(Module):
+    """Modules held in a list, named "0", "1"... (TEMP shim: replaced at merge)."""
+
+    def __init__(self, modules: Iterable[Module] | None = None) -> None:
+        super().__init__()
+        self.extend(modules or ())
+
+    def append(self, module: Module) -> ModuleList:
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleList: {type(module).__name__} is not a Module")
+        setattr(self, str(len(self)), module)
+        return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        for module in modules:
+            self.append(module)
+        return self
+
+    def _items(self) -> list[Module]:
+        return [v for k, v in vars(self).items() if k.isdigit()]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._items())
+
+    def __getitem__(self, index: int | slice) -> Any:
+        items = self._items()
+        return ModuleList(items[index]) if isinstance(index, slice) else items[index]
