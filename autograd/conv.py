@@ -33,8 +33,9 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, (numbers.Integral, np.integer)) and not isinstance(x, (bool, np.bool_))
 
 
-def _sizes(value: Any, dims: int, op: str, what: str, minimum: int) -> tuple[int, ...]:
-    """``value`` (an int, or one int per spatial axis) as a tuple of ``dims`` ints."""
+def as_sizes(value: Any, dims: int, op: str, what: str, minimum: int) -> tuple[int, ...]:
+    """``value`` (an int, or one int per spatial axis) as a tuple of ``dims`` ints, each at
+    least ``minimum``: a TypeError or ValueError naming ``op`` and ``what`` otherwise."""
     values = (value,) * dims if _is_int(value) else \
         tuple(value) if isinstance(value, (tuple, list)) else None
     if values is None or len(values) != dims or not all(_is_int(v) for v in values):
@@ -82,7 +83,7 @@ def _padding_widths(padding: Any, kernel: tuple, stride: tuple, dilation: tuple,
         return tuple((t // 2, t - t // 2) for t in totals)
     if isinstance(padding, str):
         raise ValueError(f"{op}: padding must be 'valid', 'same' or ints, got {padding!r}")
-    return tuple((p, p) for p in _sizes(padding, dims, op, "padding", 0))
+    return tuple((p, p) for p in as_sizes(padding, dims, op, "padding", 0))
 
 
 def pad(x: Tensor, widths: Sequence[tuple[int, int]], value: float = 0.0) -> Tensor:
@@ -113,9 +114,9 @@ def unfold(x: Tensor, kernel_size: Size, stride: Size = 1, dilation: Size = 1) -
     x = as_tensor(x, "unfold")
     dims = len(kernel_size) if isinstance(kernel_size, (tuple, list)) else max(x.ndim - 2, 1)
     _check_windows_input(x, dims, "unfold")
-    kernel = _sizes(kernel_size, dims, "unfold", "kernel_size", 1)
-    stride = _sizes(stride, dims, "unfold", "stride", 1)
-    dilation = _sizes(dilation, dims, "unfold", "dilation", 1)
+    kernel = as_sizes(kernel_size, dims, "unfold", "kernel_size", 1)
+    stride = as_sizes(stride, dims, "unfold", "stride", 1)
+    dilation = as_sizes(dilation, dims, "unfold", "dilation", 1)
     _window_grid(x, kernel, stride, ((0, 0),) * dims, dilation, "unfold")
     return Tensor._apply(UNFOLD, (x,), kernel, stride, dilation)
 
@@ -128,10 +129,10 @@ def fold(patches: Tensor, output_size: Size, stride: Size = 1, dilation: Size = 
     if patches.ndim != 2 + 2 * dims:
         raise ValueError(f"fold: expected windows (N, C, *kernel, *out) with {dims} spatial "
                          f"axes, got shape {patches.shape}")
-    spatial = _sizes(output_size, dims, "fold", "output_size", 1)
+    spatial = as_sizes(output_size, dims, "fold", "output_size", 1)
     kernel, out = patches.shape[2:2 + dims], patches.shape[2 + dims:]
-    stride = _sizes(stride, dims, "fold", "stride", 1)
-    dilation = _sizes(dilation, dims, "fold", "dilation", 1)
+    stride = as_sizes(stride, dims, "fold", "stride", 1)
+    dilation = as_sizes(dilation, dims, "fold", "dilation", 1)
     fits = tuple(windows.output_size(n, k, s, d)
                  for n, k, s, d in zip(spatial, kernel, stride, dilation))
     if fits != tuple(out):
@@ -157,8 +158,8 @@ def _convolve(x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilatio
         raise ValueError(f"{op}: given groups={groups} and weight of shape {weight.shape}, "
                          f"expected input of shape {x.shape} to have "
                          f"{group_channels * groups} channels, but it has {x.shape[1]}")
-    stride = _sizes(stride, dims, op, "stride", 1)
-    dilation = _sizes(dilation, dims, op, "dilation", 1)
+    stride = as_sizes(stride, dims, op, "stride", 1)
+    dilation = as_sizes(dilation, dims, op, "dilation", 1)
     widths = _padding_widths(padding, kernel, stride, dilation, dims, op)
     out = _window_grid(x, kernel, stride, widths, dilation, op)
     batch = x.shape[0]
@@ -197,11 +198,11 @@ def conv2d(x: Any, weight: Any, bias: Any = None, stride: Size = 1, padding: Siz
 def _pool_settings(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any,
                    dims: int, op: str, span_of_padding: bool) -> tuple:
     x, unbatched = _batched(x, dims, op)
-    kernel = _sizes(kernel_size, dims, op, "kernel_size", 1)
+    kernel = as_sizes(kernel_size, dims, op, "kernel_size", 1)
     no_stride = stride is None or (isinstance(stride, (tuple, list)) and not stride)
-    stride = kernel if no_stride else _sizes(stride, dims, op, "stride", 1)
-    pads = _sizes(padding, dims, op, "padding", 0)
-    dilation = _sizes(dilation, dims, op, "dilation", 1)
+    stride = kernel if no_stride else as_sizes(stride, dims, op, "stride", 1)
+    pads = as_sizes(padding, dims, op, "padding", 0)
+    dilation = as_sizes(dilation, dims, op, "dilation", 1)
     spans = [d * (k - 1) + 1 if span_of_padding else k for k, d in zip(kernel, dilation)]
     if any(2 * p > s for p, s in zip(pads, spans)):
         raise ValueError(f"{op}: padding {pads} must be at most half of the kernel "
@@ -265,5 +266,5 @@ def avg_pool2d(x: Any, kernel_size: Size, stride: Size | None = None, padding: S
     return _avg_pool(x, kernel_size, stride, padding, count_include_pad, 2, "avg_pool2d")
 
 
-__all__ = ["avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool1d",
+__all__ = ["as_sizes", "avg_pool1d", "avg_pool2d", "conv1d", "conv2d", "fold", "max_pool1d",
            "max_pool2d", "pad", "unfold"]
