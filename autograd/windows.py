@@ -61,12 +61,19 @@ def fold(patches: np.ndarray, kernel: tuple[int, ...], stride: tuple[int, ...],
 
 
 def first_max_mask(x: np.ndarray, axis: int) -> np.ndarray:
-    """1 at the first maximum along ``axis`` (the first nan, if any), 0 elsewhere.
+    """1 at the first maximum along ``axis`` (at the last nan, if any), 0 elsewhere.
 
     Where a window's maximum ties, PyTorch's max pooling sends the gradient to one
-    entry, the first in the window's row-major order; so does this mask.
+    entry, the first in the window's row-major order; where the window holds nans, to
+    the last nan (its loop keeps replacing the maximum by each nan). So does this mask.
     """
     mask = np.zeros(x.shape, dtype=x.dtype)
-    if x.size:
-        np.put_along_axis(mask, np.expand_dims(np.argmax(x, axis=axis), axis), 1, axis=axis)
+    if not x.size:
+        return mask
+    winner = np.argmax(x, axis=axis)
+    nans = np.isnan(x)
+    if nans.any():
+        last_nan = x.shape[axis] - 1 - np.argmax(np.flip(nans, axis), axis=axis)
+        winner = np.where(nans.any(axis=axis), last_nan, winner)
+    np.put_along_axis(mask, np.expand_dims(winner, axis), 1, axis=axis)
     return mask

@@ -232,11 +232,16 @@ def test_max_pool_sends_a_tied_window_gradient_to_its_first_maximum_as_torch():
     np.testing.assert_array_equal(x.grad, [[[[0, 2, 0], [1, 0, 1], [0, 0, 0]]]])
 
 
-def test_max_pool_propagates_nan_as_torch():
-    x = np.array([[[[1.0, np.nan], [0.0, 2.0]]]])
-    out = conv.max_pool2d(x, 2)
-    assert np.isnan(out.data).all()
-    assert np.isnan(F.max_pool2d(torch.tensor(x), 2).numpy()).all()
+def test_max_pool_propagates_nan_and_its_gradient_as_torch():
+    """A window holding nans outputs nan; PyTorch sends its gradient to the last nan."""
+    x = np.array([[[[np.nan, 1.0, 3.0], [np.nan, 2.0, np.nan], [0.0, 5.0, 1.0]]]])
+    ours, theirs = leaves(x)
+    out = conv.max_pool2d(*ours, 2, stride=1)
+    expected = F.max_pool2d(*theirs, 2, stride=1)
+    np.testing.assert_array_equal(np.isnan(out.data), np.isnan(expected.detach().numpy()))
+    out.backward(np.ones(out.shape))
+    expected.backward(torch.ones(expected.shape, dtype=torch.float64))
+    np.testing.assert_array_equal(ours[0].grad, theirs[0].grad.numpy())
 
 
 def test_max_pool_padding_is_minus_infinity_and_never_wins():
