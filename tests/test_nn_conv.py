@@ -18,27 +18,8 @@ import nn
 from autograd import Tensor, draw_graph, gradcheck
 
 torch = pytest.importorskip("torch")
-
-FORWARD, GRADIENT = dict(rtol=1e-9, atol=1e-9), dict(rtol=1e-7, atol=1e-7)
-
-
-def to_torch_state(layer):
-    return {k: torch.tensor(v) for k, v in layer.state_dict().items()}
-
-
-def compare(ours, theirs, x, seed=0):
-    """Run both layers on x; check the output, x's gradient and every parameter's."""
-    X, TX = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    out, expected = ours(X), theirs(TX)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), **FORWARD)
-    g = np.random.default_rng(seed).standard_normal(out.shape)
-    out.backward(g)
-    expected.backward(torch.tensor(g))
-    np.testing.assert_allclose(X.grad, TX.grad.numpy(), **GRADIENT)
-    torch_params = dict(theirs.named_parameters())
-    assert set(torch_params) == {name for name, _ in ours.named_parameters()}
-    for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad, torch_params[name].grad.numpy(), **GRADIENT)
+from layer_oracle import compare_step as compare  # noqa: E402
+from layer_oracle import load_into_torch  # noqa: E402
 
 
 @st.composite
@@ -69,8 +50,7 @@ def test_conv_layers_match_torch_with_a_plain_state_dict_load(case):
     ours = (nn.Conv1d if dims == 1 else nn.Conv2d)(c_in, c_out, **options,
                                                   rng=np.random.default_rng(seed))
     theirs = (torch.nn.Conv1d if dims == 1 else torch.nn.Conv2d)(c_in, c_out, **options)
-    theirs = theirs.double()
-    theirs.load_state_dict(to_torch_state(ours))
+    load_into_torch(ours, theirs.double())
     compare(ours, theirs, np.random.default_rng(seed + 1).standard_normal(shape), seed)
 
 

@@ -15,29 +15,8 @@ import nn
 from autograd import Tensor, gradcheck, gradgradcheck
 
 torch = pytest.importorskip("torch")
-
-FORWARD, GRADIENT = dict(rtol=1e-9, atol=1e-9), dict(rtol=1e-7, atol=1e-7)
-
-
-def load_into_torch(ours, theirs):
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
-    return theirs
-
-
-def step(ours, theirs, x, seed):
-    """One forward/backward of both; check output, input gradient, parameter gradients."""
-    X, TX = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    out, expected = ours(X), theirs(TX)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), **FORWARD)
-    g = np.random.default_rng(seed).standard_normal(out.shape)
-    out.backward(g)
-    expected.backward(torch.tensor(g))
-    np.testing.assert_allclose(X.grad, TX.grad.numpy(), **GRADIENT)
-    torch_params = dict(theirs.named_parameters())
-    for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad, torch_params[name].grad.numpy(), **GRADIENT)
-        p.grad = None
-        torch_params[name].grad = None
+from layer_oracle import FORWARD, GRADIENT, load_into_torch  # noqa: E402
+from layer_oracle import compare_step as step  # noqa: E402
 
 
 def assert_same_state(ours, theirs):
