@@ -97,6 +97,10 @@ def layer_norm(x: Any, normalized_shape: Any, weight: Any = None, bias: Any = No
     if x.shape[x.ndim - len(shape):] != shape or x.ndim < len(shape):
         raise ValueError(f"layer_norm: given normalized_shape={shape}, expected an input of "
                          f"shape (*, {', '.join(map(str, shape))}), got {x.shape}")
+    for name, given in (("weight", weight), ("bias", bias)):
+        if given is not None and tuple(np.shape(getattr(given, "data", given))) != shape:
+            raise ValueError(f"layer_norm: {name} must have shape {shape} (normalized_shape), "
+                             f"got {tuple(np.shape(getattr(given, 'data', given)))}")
     axes = tuple(range(x.ndim - len(shape), x.ndim))
     centered = x - x.mean(axis=axes, keepdims=True)
     out = centered * ((centered * centered).mean(axis=axes, keepdims=True) + eps) ** -0.5

@@ -135,6 +135,8 @@ def test_layer_norm_checks_the_trailing_shape():
         nn.LayerNorm(4)(np.ones((2, 3)))
     with pytest.raises(ValueError, match="LayerNorm: normalized_shape must hold positive"):
         nn.LayerNorm((2, 0))
+    with pytest.raises(ValueError, match=r"layer_norm: weight must have shape \(3,\)"):
+        nn.functional.layer_norm(np.ones((2, 3)), 3, weight=Tensor(np.ones(2)))
     assert gradgradcheck(lambda x: nn.functional.layer_norm(x, 3) ** 2,
                          [np.random.default_rng(5).standard_normal((2, 3))])
 
