@@ -7,7 +7,7 @@ one vector-Jacobian product per input, written with differentiable operations; s
 and ``grad(..., create_graph=True)`` records that walk to differentiate it again.
 """
 
-from . import functional
+from . import conv, functional
 from .animate import animate_backward
 from .draw import draw_graph
 from .explain import explain_backward
@@ -20,8 +20,8 @@ from .value import Value
 
 __all__ = [
     "Function", "GradcheckError", "Tensor", "Value", "animate_backward", "concatenate",
-    "current_scope", "draw_graph", "explain_backward", "functional", "grad", "gradcheck",
-    "gradgradcheck", "is_grad_enabled", "maximum", "minimum", "name_scope", "no_grad",
-    "stack", "where",
+    "conv", "current_scope", "draw_graph", "explain_backward", "functional", "grad",
+    "gradcheck", "gradgradcheck", "is_grad_enabled", "maximum", "minimum", "name_scope",
+    "no_grad", "stack", "where",
 ]
 __version__ = "0.2.0"

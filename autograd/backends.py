@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from . import windows as _windows
+
 _INF = math.inf
 _NAN = math.nan
 
@@ -270,4 +272,7 @@ array_math = SimpleNamespace(
     unstack=_unstack, concatenate=np.concatenate, stack=np.stack,
     shape=lambda x: x.shape, ndim=lambda x: x.ndim, tie_share=_tie_share, cumsum=np.cumsum,
     flip=np.flip,
+    # --- convolution and pooling (ops/conv.py; kernels in windows.py) ---
+    pad_constant=_windows.pad, unfold_windows=_windows.unfold, fold_windows=_windows.fold,
+    first_max_mask=_windows.first_max_mask,
 )

@@ -15,6 +15,7 @@ import numpy as np
 
 from .backends import array_math, scalar_math
 from .graph import Node
+from .ops import conv as _conv_ops
 
 
 def _data(x: Any) -> Any:
@@ -110,4 +111,9 @@ node_math = SimpleNamespace(
     getitem=lambda x, index: x[index], scatter_add=_method("scatter_add"), split=_split,
     unstack=_unstack, shape=_shape, ndim=_ndim, tie_share=_tie_share,
     cumsum=lambda x, axis: x.cumsum(axis), flip=lambda x, axis: x.flip(axis),
+    # --- convolution and pooling (ops/conv.py): the ops applied to nodes ---
+    pad_constant=lambda x, *params: type(x)._apply(_conv_ops.PAD, (x,), *params),
+    unfold_windows=lambda x, *params: type(x)._apply(_conv_ops.UNFOLD, (x,), *params),
+    fold_windows=lambda x, *params: type(x)._apply(_conv_ops.FOLD, (x,), *params),
+    first_max_mask=lambda x, axis: array_math.first_max_mask(_data(x), axis),
 )

@@ -49,3 +49,12 @@ __all__ = [
     "fit", "functional", "init", "interop", "load", "manual_seed", "metrics", "optim",
     "predict", "progress", "save", "summary", "utils",
 ]
+# --- convolution, pooling, normalisation, embeddings, GELU/SiLU/ELU -----------------------
+from .activations import ELU, GELU, SiLU  # noqa: E402
+from .conv import Conv1d, Conv2d  # noqa: E402
+from .embedding import Embedding  # noqa: E402
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: E402
+from .pooling import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d  # noqa: E402
+
+__all__ += ["AvgPool1d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d", "ELU",
+            "Embedding", "GELU", "LayerNorm", "MaxPool1d", "MaxPool2d", "SiLU"]

@@ -159,3 +159,30 @@ __all__ = [
     "leaky_relu", "log_softmax", "mse_loss", "nll_loss", "relu", "sigmoid", "softmax", "softplus",
     "softsign", "sse_loss", "tanh",
 ]
+
+
+# --- convolution, pooling, normalisation, embeddings, GELU/SiLU/ELU ---------------------
+# (the layers are in conv.py, pooling.py, normalization.py, embedding.py)
+from autograd.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402
+
+from .embedding import embedding  # noqa: E402
+from .normalization import batch_norm, layer_norm  # noqa: E402
+
+
+def gelu(x: Any, approximate: str = "none") -> Any:
+    """x * Phi(x) (Phi the standard normal CDF), or its tanh approximation."""
+    return _map(lambda v: v.gelu(approximate), x)
+
+
+def silu(x: Any) -> Any:
+    """x * sigmoid(x); derivative s(x) (1 + x (1 - s(x)))."""
+    return _map(lambda v: v.silu(), x)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Any:
+    """x for x > 0, else alpha (e^x - 1)."""
+    return _map(lambda v: v.elu(alpha), x)
+
+
+__all__ += ["avg_pool2d", "batch_norm", "conv1d", "conv2d", "elu", "embedding", "gelu",
+            "layer_norm", "max_pool2d", "silu"]

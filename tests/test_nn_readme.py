@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-START, END = "### Optimisers and schedules", "## Examples"
+START, END = "### Optimisers and schedules", "## Convolutional networks"
 SECTION = README[README.index(START):README.index(END)]
 BLOCKS = re.findall(r"```python\n(.*?)```", SECTION, flags=re.S)
 

@@ -88,6 +88,10 @@ def tensor_operands(draw, row):
         if row.name == "concatenate":
             other[0] = draw(st.integers(1, 3))
         shapes_ = (shape, tuple(other))
+    elif row.name in ("pad", "unfold", "fold", "max_pool1d"):  # windows of (N, C, L)
+        shapes_ = ((draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(2, 5))),)
+        if row.name == "max_pool1d":
+            return [draw(arrays(shapes_[0], unique=True), label="x0")]
     elif row.arity == 2:
         shapes_ = draw(broadcastable_shapes(2))
     else:

