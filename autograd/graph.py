@@ -84,6 +84,10 @@ class Node:
     # floats that always fit, so it keeps None and the engine skips a call per edge;
     # Tensor defines the method (un-broadcasting).
     _fit_grad: Callable[[Any], Any] | None = None
+    # ``_backward_guard(order)``: a context the engine enters around a backward pass, or
+    # None. Tensor's checks that no tensor was changed in place after an op used it
+    # (the version counter) and keeps NumPy's floating-point warnings off.
+    _backward_guard: Callable[[list], Any] | None = None
 
     @property
     def op(self) -> str:
@@ -156,6 +160,16 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
             "backward: this tensor does not require grad and has no graph; "
             "create the leaves with requires_grad=True")
     order = topological_order(root)
+    guard = root._backward_guard
+    if guard is None:
+        return _run_rules(order, root, seed, store_intermediate_grads, create_graph)
+    with guard(order):
+        return _run_rules(order, root, seed, store_intermediate_grads, create_graph)
+
+
+def _run_rules(order: list[Node], root: Node, seed: Any, store_intermediate_grads: bool,
+               create_graph: bool) -> tuple[list[Node], dict[Node, Any]]:
+    """The walk of ``backpropagate``: each node's VJPs, from the root down."""
     grads: dict[Node, Any] = {root: seed}
     get = grads.get
     if create_graph:
