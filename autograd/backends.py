@@ -17,6 +17,7 @@ magnitude. Comparisons return masks (bools), which carry no gradient.
 from __future__ import annotations
 
 import math
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
@@ -137,6 +138,10 @@ def _less(a: Any, b: Any) -> Any:
     return a < b
 
 
+def _less_equal(a: Any, b: Any) -> Any:
+    return a <= b
+
+
 def _equal(a: Any, b: Any) -> Any:
     return a == b
 
@@ -150,7 +155,8 @@ scalar_math = SimpleNamespace(
     sigmoid=_sigmoid, softplus=_softplus, tanh=math.tanh, sin=_periodic(math.sin),
     cos=_periodic(math.cos), tan=_periodic(math.tan), abs=abs, sign=_sign, where=_where,
     maximum=_maximum, minimum=_minimum, divide=_divide, greater=_greater, less=_less,
-    equal=_equal, greater_equal=_greater_equal, logical_and=_scalar_and, isnan=math.isnan,
+    equal=_equal, greater_equal=_greater_equal, less_equal=_less_equal,
+    logical_and=_scalar_and, isnan=math.isnan,
     zeros_like=_scalar_zeros_like, erf=math.erf,
 )
 
@@ -174,12 +180,36 @@ def _array_erf(x: np.ndarray) -> np.ndarray:
     return erf(x)
 
 
+try:  # NumPy >= 2: its error state is one context variable; setting it is cheap
+    from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
+except ImportError:  # pragma: no cover - another NumPy: the public, slower way
+    _extobj_contextvar = None
+
+if _extobj_contextvar is not None:
+    #: ``token = silence_numpy_errors()`` ... ``restore_numpy_errors(token)``: NumPy's
+    #: floating-point warnings off in between (errstate(all="ignore"), at a tenth of
+    #: its cost, which matters once per op).
+    silence_numpy_errors = partial(_extobj_contextvar.set, _make_extobj(all="ignore"))
+    restore_numpy_errors = _extobj_contextvar.reset
+else:  # pragma: no cover
+    def silence_numpy_errors() -> Any:
+        state = np.errstate(all="ignore")
+        state.__enter__()
+        return state
+
+    def restore_numpy_errors(state: Any) -> None:
+        state.__exit__(None, None, None)
+
+
 def _quiet(function):  # noqa: ANN001, ANN202
     """Apply ``function`` with NumPy's floating-point warnings off: the IEEE results
     (inf, nan, 0 on underflow) are the documented answer, as in PyTorch."""
     def quiet(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        with np.errstate(all="ignore"):
+        token = silence_numpy_errors()
+        try:
             return function(*args, **kwargs)
+        finally:
+            restore_numpy_errors(token)
     quiet.__name__ = getattr(function, "__name__", "quiet")
     return quiet
 
@@ -251,6 +281,13 @@ def _tie_share(x: np.ndarray, peak: np.ndarray, axes: tuple[int, ...]) -> np.nda
     return winners / winners.sum(axis=axes, keepdims=True)
 
 
+def _zero_masks(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """Where x is 0, and which reduced slices hold no zero / exactly one (keepdims)."""
+    is_zero = x == 0
+    count = is_zero.sum(axis=axes, keepdims=True)
+    return is_zero, count == 0, count == 1
+
+
 array_math = SimpleNamespace(
     exp=_quiet(np.exp), expm1=_quiet(np.expm1), log=_quiet(np.log), log1p=_quiet(np.log1p),
     sqrt=_quiet(np.sqrt), power=_quiet(np.power), sigmoid=_quiet(_array_sigmoid),
@@ -258,9 +295,10 @@ array_math = SimpleNamespace(
     tan=_quiet(np.tan), abs=np.abs, sign=np.sign, where=np.where, maximum=np.maximum,
     minimum=np.minimum, divide=_quiet(np.divide), multiply=_quiet(np.multiply),
     greater=_greater, less=_less, equal=_equal, greater_equal=_greater_equal,
-    logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
+    less_equal=_less_equal, logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
     zeros_like=np.zeros_like, erf=_array_erf,
-    sum=np.sum, mean=_quiet(np.mean), amax=np.max, amin=np.min,
+    sum=np.sum, mean=_quiet(np.mean), amax=np.max, amin=np.min, prod=_quiet(np.prod),
+    copy=np.copy, zero_masks=_zero_masks,
     broadcast_to=np.broadcast_to, sum_to=_sum_to, expand_dims=_expand_dims,
     # Methods, not NumPy's functions: a VJP calls these per node, and the functions'
     # dispatch costs more than the work on a small array (every value here is an

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -89,6 +89,10 @@ class Node:
     # floats that always fit, so it keeps None and the engine skips a call per edge;
     # Tensor defines the method (un-broadcasting).
     _fit_grad: Callable[[Any], Any] | None = None
+    # ``_backward_guard(order)``: a context the engine enters around a backward pass, or
+    # None. Tensor's checks that no tensor was changed in place after an op used it
+    # (the version counter) and keeps NumPy's floating-point warnings off.
+    _backward_guard: Callable[[list], Any] | None = None
 
     @property
     def label(self) -> str:
@@ -200,7 +204,8 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
             "create the leaves with requires_grad=True")
     order = topological_order(root)
     grads: dict[Node, Any] = {root: seed}
-    with np.errstate(all="ignore"):  # IEEE results (inf, nan) are the answer, quietly
+    guard = root._backward_guard  # Tensor's version check (see Node._backward_guard)
+    with (nullcontext() if guard is None else guard(order)), np.errstate(all="ignore"):
         _walk(order, grads, store_intermediate_grads, create_graph, observe)
     return order, grads
 

@@ -1,8 +1,10 @@
 """Tensor: a NumPy-backed node of the computation graph, with PyTorch's semantics.
 
 Every op applies a record of the op table (``ops/``) through ``Tensor._apply``:
-elementwise ops and matmul are here, reductions, reshaping, indexing and softmax in
-``tensor_shape_ops.py``, functions of several tensors in ``tensor_functions.py``.
+elementwise ops and matmul are here, reductions and softmax in ``tensor_reductions.py``,
+reshaping and indexing in ``tensor_shape_ops.py``, comparisons and conversions in
+``tensor_protocols.py``, in-place ops and the version check in ``tensor_inplace.py``,
+functions of several tensors in ``tensor_functions.py``.
 """
 
 from __future__ import annotations
@@ -12,33 +14,38 @@ from typing import Any
 
 import numpy as np
 
-from .backends import array_math
+from .arguments import check_bool, check_number
+from .backends import array_math, restore_numpy_errors, silence_numpy_errors
 from .graph import Node, make_node
 from .op import Op
 from .ops import elementwise as ew
 from .ops.linalg import MATMUL
 from .ops.shape import SUM_TO
+from .tensor_inplace import CLOCK, BackwardGuard, InPlaceOps
+from .tensor_protocols import TensorProtocols
+from .tensor_reductions import Reductions
 from .tensor_shape_ops import ShapeOps
 
 
-class Tensor(ShapeOps, Node):
+class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
     """An array that remembers how it was computed, so gradients can flow back through it.
 
     float64 by default; a floating NumPy array keeps its dtype, and ``dtype=np.float32``
     gives float32 end to end. ``requires_grad`` defaults to False, as in PyTorch; an op's
-    result requires grad when any of its inputs does.
+    result requires grad when any of its inputs does. Comparisons give bool Tensors and
+    ``argmax``/``argmin`` int64 ones, which never require grad.
     """
 
-    __slots__ = ("requires_grad", "parents", "_params")
+    # _version: the CLOCK stamp of the latest in-place change (0: never changed);
+    # _made: the CLOCK when this node was made (see tensor_inplace.py).
+    __slots__ = ("requires_grad", "parents", "_params", "_version", "_made")
     xp = array_math
     _is_scalar = False
     __array_priority__ = 1000  # ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
-        if not isinstance(requires_grad, (bool, np.bool_)):
-            raise TypeError(f"Tensor: requires_grad must be True or False, got "
-                            f"{requires_grad!r}")
+        check_bool(requires_grad, "Tensor", "requires_grad")
         self.data = _float_array(data, dtype, "Tensor")
         self.requires_grad = bool(requires_grad)
         self.grad = None
@@ -47,14 +54,20 @@ class Tensor(ShapeOps, Node):
         self.parents = ()
         self._op = None
         self._params = ()
+        self._version = 0
+        self._made = CLOCK[0]
 
     @classmethod
     def _apply(cls, op: Op, inputs: tuple, *params: Any) -> Tensor:
         """The node of ``op`` applied to ``inputs`` (Tensors) with ``params``."""
-        if op.variadic:
-            data = op.forward(array_math, [t.data for t in inputs], *params)
-        else:
-            data = op.forward(array_math, *[t.data for t in inputs], *params)
+        token = silence_numpy_errors()  # inf * 0 is nan, quietly, as in PyTorch
+        try:
+            if op.variadic:
+                data = op.forward(array_math, [t.data for t in inputs], *params)
+            else:
+                data = op.forward(array_math, *[t.data for t in inputs], *params)
+        finally:
+            restore_numpy_errors(token)
         if type(data) is not np.ndarray:  # a full reduction gives a NumPy scalar
             data = np.asarray(data)
         for parent in inputs:  # any(p.requires_grad ...), minus a generator per op
@@ -64,6 +77,8 @@ class Tensor(ShapeOps, Node):
             inputs = ()
         out = make_node(cls, data, inputs, op, params)
         out.requires_grad = bool(out.parents)
+        out._version = 0
+        out._made = CLOCK[0]
         return out
 
     @classmethod
@@ -71,7 +86,12 @@ class Tensor(ShapeOps, Node):
         """Wrap an array produced internally (no copy, no graph)."""
         out = make_node(cls, array, (), None)
         out.requires_grad = False
+        out._version = 0
+        out._made = CLOCK[0]
         return out
+
+    #: The engine enters ``_backward_guard(order)`` around a backward pass.
+    _backward_guard = BackwardGuard
 
     # --- what the engine and the node backend ask of a node kind -----------------------
 
@@ -170,23 +190,9 @@ class Tensor(ShapeOps, Node):
     def size(self) -> int:
         return self.data.size
 
-    def numpy(self) -> np.ndarray:
-        return self.data
-
-    def item(self) -> float:
-        if self.data.size != 1:
-            raise ValueError(f"item: only a one-element tensor converts to a number, "
-                             f"this one has shape {self.shape}")
-        return self.data.item()
-
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         array = self.data if dtype is None else self.data.astype(dtype)
         return array.copy() if copy else array
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, precision=4, separator=", ", threshold=20)
@@ -202,6 +208,9 @@ class Tensor(ShapeOps, Node):
         """The same data, cut from the graph."""
         return Tensor._constant(self.data)
 
+    def numpy(self) -> np.ndarray:
+        return self.data
+
     # --- elementwise ops (rules shared with Value) --------------------------------
 
     def _unary(self, op: Op, *params: Any) -> Tensor:
@@ -215,6 +224,9 @@ class Tensor(ShapeOps, Node):
         except ValueError:
             raise ValueError(f"{op.name} ({op.symbol}): shapes {a.shape} and {b.shape} "
                              "cannot be broadcast together") from None
+        except TypeError as error:  # NumPy refuses e.g. bool - bool, as PyTorch does
+            raise TypeError(f"{op.name} ({op.symbol}): not defined for {a.dtype} and "
+                            f"{b.dtype} tensors ({error})") from None
 
     def __add__(self, other: Any) -> Tensor:
         return self._binary(ew.ADD, other)
@@ -250,7 +262,24 @@ class Tensor(ShapeOps, Node):
         return self._binary(ew.POW, base, reflected=True)
 
     def __neg__(self) -> Tensor:
+        if self.dtype == bool:
+            raise TypeError("neg (-): not defined for a bool tensor; use ~ or logical_not")
         return self._unary(ew.NEG)
+
+    def __invert__(self) -> Tensor:
+        """``~mask``: logical not of a bool tensor (no gradient)."""
+        if self.dtype != bool:
+            raise TypeError(f"invert (~): defined for bool tensors only, this one is "
+                            f"{self.dtype}")
+        return Tensor._constant(~self.data)
+
+    def __and__(self, other: Any) -> Tensor:
+        return _logical(self, other, np.logical_and, "&")
+
+    def __or__(self, other: Any) -> Tensor:
+        return _logical(self, other, np.logical_or, "|")
+
+    __rand__, __ror__ = __and__, __or__
 
     def exp(self) -> Tensor:
         return self._unary(ew.EXP)
@@ -280,10 +309,10 @@ class Tensor(ShapeOps, Node):
         return self._unary(ew.RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Tensor:
-        return self._unary(ew.LEAKY_RELU, _number(slope, "leaky_relu", "slope"))
+        return self._unary(ew.LEAKY_RELU, check_number(slope, "leaky_relu", "slope"))
 
     def elu(self, alpha: float = 1.0) -> Tensor:
-        return self._unary(ew.ELU, _number(alpha, "elu", "alpha"))
+        return self._unary(ew.ELU, check_number(alpha, "elu", "alpha"))
 
     def silu(self) -> Tensor:
         return self._unary(ew.SILU)
@@ -317,13 +346,13 @@ class Tensor(ShapeOps, Node):
     __abs__ = abs
 
     def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
-        """min(max(x, lo), hi); the gradient passes where x is inside [lo, hi]."""
-        out = self
-        if min is not None:
-            out = Tensor._maximum(out, as_tensor(min, "clamp", like=self))
-        if max is not None:
-            out = Tensor._minimum(out, as_tensor(max, "clamp", like=self))
-        return out
+        """min(max(x, lo), hi); the gradient passes where lo <= x <= hi (bounds included,
+        as PyTorch). Bounds are numbers; for tensor bounds use maximum/minimum."""
+        if min is None and max is None:
+            raise TypeError("clamp: give min=, max= or both")
+        lo = -np.inf if min is None else check_number(min, "clamp", "min")
+        hi = np.inf if max is None else check_number(max, "clamp", "max")
+        return self._unary(ew.CLAMP, lo, hi)
 
     clip = clamp
 
@@ -360,10 +389,17 @@ def as_tensor(x: Any, op: str, like: Tensor | None = None) -> Tensor:
     return Tensor._constant(_float_array(x, None, op, copy=False))
 
 
-def _number(x: Any, op: str, name: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{op}: {name} must be a number, got {type(x).__name__} {x!r}")
-    return float(x)
+def _logical(a: Tensor, b: Any, function: Any, symbol: str) -> Tensor:
+    """``a & b``, ``a | b`` of bool tensors (masks): no gradient."""
+    b_data = b.data if isinstance(b, Tensor) else np.asarray(b)
+    if a.dtype != bool or b_data.dtype != bool:
+        raise TypeError(f"{symbol}: defined for bool tensors (masks) only, got {a.dtype} "
+                        f"and {b_data.dtype}")
+    try:
+        return Tensor._constant(function(a.data, b_data))
+    except ValueError:
+        raise ValueError(f"{symbol}: shapes {a.shape} and {b_data.shape} cannot be "
+                         "broadcast together") from None
 
 
 def _float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarray:

@@ -7,15 +7,19 @@ from typing import Any
 
 import numpy as np
 
+from .arguments import either, is_int
 from .ops import elementwise as ew
 from .ops import shape as ops
 from .tensor import Tensor, as_tensor
 
 
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis; each input gets back its own slice of the gradient."""
+def concatenate(tensors: Sequence[Any], axis: Any = None, *, dim: Any = None) -> Tensor:
+    """Join tensors along an existing axis (default 0); each input gets back its own slice
+    of the gradient."""
     parts = _as_tensors(tensors, "concatenate")
-    axis = _axis(axis, parts[0].ndim, "concatenate")
+    if any(t.ndim == 0 for t in parts):
+        raise ValueError("concatenate: 0-d tensors cannot be joined; stack them instead")
+    axis = _axis(either("concatenate", "axis", axis, "dim", dim), parts[0].ndim, "concatenate")
     try:
         ends = tuple(int(e) for e in np.cumsum([t.shape[axis] for t in parts])[:-1])
         return Tensor._apply(ops.CONCATENATE, parts, axis, ends)
@@ -24,10 +28,11 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
                          f"along axis {axis}") from None
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis; each input gets back its own slice."""
+def stack(tensors: Sequence[Any], axis: Any = None, *, dim: Any = None) -> Tensor:
+    """Join same-shaped tensors along a new axis (default 0); each input gets back its
+    own slice."""
     parts = _as_tensors(tensors, "stack")
-    axis = _axis(axis, parts[0].ndim + 1, "stack")
+    axis = _axis(either("stack", "axis", axis, "dim", dim), parts[0].ndim + 1, "stack")
     if len({t.shape for t in parts}) != 1:
         raise ValueError(f"stack: all tensors need the same shape, got "
                          f"{[t.shape for t in parts]}")
@@ -62,13 +67,15 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise smaller of ``a`` and ``b``; a tie splits the gradient, nan propagates."""
+    """Elementwise smaller of ``a`` and ``b``; a tie splits the gradient, nan propagates
+    (as ``torch.minimum``)."""
     like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
     return as_tensor(a, "minimum", like)._binary(ew.MINIMUM, b)
 
 
 def _axis(axis: Any, ndim: int, op: str) -> int:
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+    axis = 0 if axis is None else axis
+    if not is_int(axis):
         raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__} {axis!r}")
     if not -ndim <= axis < ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for {ndim} dimension(s)")

@@ -1,139 +1,83 @@
-"""Tensor ops that change shape: reductions, reshaping, indexing and (log-)softmax.
+"""Tensor ops that change shape: reshaping, PyTorch's shape ops, indexing.
 
 Mixed into ``Tensor``. Each method checks its arguments and applies its record of the
-op table (``ops/shape.py``), where the forward rule stands beside its VJP.
+op table (``ops/shape.py``); ``squeeze``, ``unsqueeze``, ``flatten``, ``view`` and
+``expand`` are reshapes and broadcasts, so they are differentiable to any order.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
+from .arguments import either, is_int, normalize_axes, one_axis, sizes_arg
 from .ops import shape as ops
 
 
-def _is_int(x: Any) -> bool:
-    return isinstance(x, (numbers.Integral, np.integer)) and not isinstance(x, (bool, np.bool_))
-
-
-def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
-    """``axis`` (None, an int or a tuple of ints) as a sorted tuple of non-negative axes.
-
-    A 0-d tensor accepts axis 0 and -1, as PyTorch (its one "axis" is the whole tensor).
-    """
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if _is_int(axis) else tuple(axis) if isinstance(axis, (tuple, list)) else None
-    if axes is None:
-        raise TypeError(f"{op}: axis must be None, an int or a tuple of ints, got "
-                        f"{type(axis).__name__} {axis!r}")
-    normalized = []
-    for a in axes:
-        if not _is_int(a):
-            raise TypeError(f"{op}: axis must be None, an int or a tuple of ints, got "
-                            f"{axis!r}")
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise ValueError(f"{op}: axis {a} is out of range for a tensor with "
-                             f"{ndim} dimension(s)")
-        normalized.append(int(a) % max(ndim, 1))
-    if len(set(normalized)) != len(normalized):
-        raise ValueError(f"{op}: repeated axis in {axis!r}")
-    return () if ndim == 0 else tuple(sorted(normalized))
-
-
-def _one_axis(axis: Any, ndim: int, op: str) -> int:
-    if not _is_int(axis):
-        raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__} {axis!r}")
-    (axis,) = normalize_axes(axis, ndim, op) or (0,)
-    return axis
-
-
-def _check_keepdims(keepdims: Any, op: str) -> bool:
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"{op}: keepdims must be True or False, got {keepdims!r}")
-    return bool(keepdims)
-
-
 class ShapeOps:
-    """Reductions, reshaping, indexing and softmax for Tensor."""
+    """Reshaping, transposing, broadcasting and indexing for Tensor."""
 
     __slots__ = ()
 
-    # --- reductions -----------------------------------------------------------------
-
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """Sum over ``axis``; every summed element receives the output's gradient."""
-        axes = normalize_axes(axis, self.ndim, "sum")
-        return self._apply(ops.SUM, (self,), axes, _check_keepdims(keepdims, "sum"))
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """Mean over ``axis``: d mean / d x_i = 1 / n (nan over an empty axis, as PyTorch)."""
-        axes = normalize_axes(axis, self.ndim, "mean")
-        count = int(np.prod([self.shape[a] for a in axes]))
-        return self._apply(ops.MEAN, (self,), axes, _check_keepdims(keepdims, "mean"), count)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """Largest entry over ``axis``; the gradient goes to the maximum (split among ties)."""
-        return self._extremum(ops.AMAX, axis, keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """Smallest entry over ``axis``; the gradient goes to the minimum (split among ties)."""
-        return self._extremum(ops.AMIN, axis, keepdims)
-
-    def _extremum(self, op: Any, axis: Any, keepdims: bool) -> Any:
-        axes = normalize_axes(axis, self.ndim, op.name)
-        if any(self.shape[a] == 0 for a in axes) or (self.size == 0 and not axes):
-            raise ValueError(f"{op.name}: cannot reduce over an empty axis of a tensor of "
-                             f"shape {self.shape}")
-        return self._apply(op, (self,), axes, _check_keepdims(keepdims, op.name))
-
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Any:
-        """log(sum(e^x)) computed as m + log(sum(e^(x - m))); d/dx = softmax(x)."""
-        axes = normalize_axes(axis, self.ndim, "logsumexp")
-        return self._apply(ops.LOGSUMEXP, (self,), axes,
-                           _check_keepdims(keepdims, "logsumexp"))
-
-    def cumsum(self, axis: int) -> Any:
-        """Running sum along ``axis``; entry i's gradient sums g over entries >= i."""
-        if self.ndim == 0:
-            return self._apply(ops.RESHAPE, (self,), ())
-        return self._apply(ops.CUMSUM, (self,), _one_axis(axis, self.ndim, "cumsum"))
-
-    def flip(self, axis: int) -> Any:
-        """The entries along ``axis`` in reverse order."""
-        return self._apply(ops.FLIP, (self,), _one_axis(axis, self.ndim, "flip"))
-
-    # --- softmax family (stable: shift by the max first) ----------------------------
-
-    def log_softmax(self, axis: int = -1) -> Any:
-        """x - logsumexp(x); d/dx: g - softmax(x) * sum(g)."""
-        if self.ndim == 0:
-            return self - self.detach()  # log(1) = 0, with the gradient of a 1-entry axis
-        return self._apply(ops.LOG_SOFTMAX, (self,), _one_axis(axis, self.ndim, "log_softmax"))
-
-    def softmax(self, axis: int = -1) -> Any:
-        """e^x / sum(e^x); d/dx: s * (g - sum(g * s))."""
-        if self.ndim == 0:
-            return self._apply(ops.SOFTMAX, (self.reshape(1),), 0).reshape(())
-        return self._apply(ops.SOFTMAX, (self,), _one_axis(axis, self.ndim, "softmax"))
-
-    # --- reshaping ------------------------------------------------------------------
-
     def reshape(self, *shape: Any) -> Any:
-        """The same entries in a new shape; the gradient is reshaped back."""
+        """The same entries in a new shape (one size may be -1); the gradient is reshaped back."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
         return self._apply(ops.RESHAPE, (self,), resolve_shape(shape, self.shape, "reshape"))
 
+    def view(self, *shape: Any) -> Any:
+        """``reshape`` under PyTorch's name (the result never shares memory, see README)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return self._apply(ops.RESHAPE, (self,), resolve_shape(shape, self.shape, "view"))
+
+    def flatten(self, start_dim: Any = 0, end_dim: Any = -1) -> Any:
+        """Axes ``start_dim`` to ``end_dim`` (inclusive) merged into one; a 0-d tensor
+        becomes shape (1,), as PyTorch."""
+        first = one_axis(start_dim, self.ndim, "flatten")
+        last = one_axis(end_dim, self.ndim, "flatten")
+        if first > last:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                             f"for shape {self.shape}")
+        shape = self.shape
+        merged = (math.prod(shape[first:last + 1]),)
+        return self._apply(ops.RESHAPE, (self,), shape[:first] + merged + shape[last + 1:])
+
+    def squeeze(self, axis: Any = None, *, dim: Any = None) -> Any:
+        """Drop size-1 axes: all of them, or those of ``axis`` that have size 1 (an axis
+        of another size is kept, as PyTorch)."""
+        axes = normalize_axes(either("squeeze", "axis", axis, "dim", dim), self.ndim, "squeeze")
+        shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
+        return self._apply(ops.RESHAPE, (self,), shape)
+
+    def unsqueeze(self, axis: Any = None, *, dim: Any = None) -> Any:
+        """A new axis of size 1 at ``axis`` (-1 appends it, as PyTorch)."""
+        axis = either("unsqueeze", "axis", axis, "dim", dim)
+        if axis is None:
+            raise TypeError("unsqueeze: give the position of the new axis (dim=)")
+        position = one_axis(axis, self.ndim + 1, "unsqueeze")
+        shape = self.shape
+        return self._apply(ops.RESHAPE, (self,), shape[:position] + (1,) + shape[position:])
+
+    def expand(self, *sizes: Any) -> Any:
+        """Broadcast to ``sizes`` (-1 keeps an axis, new axes go in front); the gradient
+        sums over the copies."""
+        sizes = sizes_arg(sizes, "expand")
+        extra = len(sizes) - self.ndim
+        if extra < 0:
+            raise ValueError(f"expand: {sizes} has fewer sizes than the tensor's shape "
+                             f"{self.shape}")
+        if any(n == -1 for n in sizes[:extra]):
+            raise ValueError(f"expand: -1 is not allowed for the new leading axes in {sizes}")
+        target = sizes[:extra] + tuple(old if n == -1 else n
+                                       for n, old in zip(sizes[extra:], self.shape))
+        return self.broadcast_to(target, "expand")
+
     def permute(self, *axes: Any) -> Any:
         """The axes in the order ``axes``; the gradient is permuted back."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not all(_is_int(a) for a in axes):
-            raise TypeError(f"permute: axes must be ints, got {axes!r}")
+        axes = sizes_arg(axes, "permute")
         ndim = max(self.ndim, 1)
         normalized = tuple(int(a) % ndim if -ndim <= a < ndim else -99 for a in axes)
         if sorted(normalized) != list(range(self.ndim)):
@@ -148,7 +92,7 @@ class ShapeOps:
         if len(dims) != 2:
             raise TypeError(f"transpose: expected two axes to swap (or none), got {dims!r}; "
                             "use permute() for a full permutation")
-        first, second = (_one_axis(d, self.ndim, "transpose") for d in dims)
+        first, second = (one_axis(d, self.ndim, "transpose") for d in dims)
         order = list(range(self.ndim))
         if self.ndim:
             order[first], order[second] = order[second], order[first]
@@ -159,36 +103,63 @@ class ShapeOps:
         """The axes reversed (``x @ W.T`` in every Linear layer, so kept to one call)."""
         return self._apply(ops.TRANSPOSE, (self,), tuple(range(self.ndim - 1, -1, -1)))
 
-    def broadcast_to(self, shape: Any) -> Any:
+    def broadcast_to(self, shape: Any, op: str = "broadcast_to") -> Any:
         """Copies of the entries along new or size-1 axes; the gradient sums them back."""
         shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+        if not all(is_int(n) and n >= 0 for n in shape):
+            raise TypeError(f"{op}: sizes must be non-negative ints, got {shape!r}")
         try:
             np.broadcast_to(np.empty(self.shape, dtype=bool), shape)
-        except (ValueError, TypeError):
-            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to "
-                             f"{shape}") from None
+        except ValueError:
+            raise ValueError(f"{op}: cannot broadcast shape {self.shape} to {shape}") from None
         return self._apply(ops.BROADCAST_TO, (self,), tuple(int(n) for n in shape))
 
-    def sum_to(self, shape: tuple[int, ...]) -> Any:
+    def sum_to(self, shape: Any) -> Any:
         """Sum over the axes broadcasting to this shape added: ``broadcast_to``'s transpose."""
-        return self._apply(ops.SUM_TO, (self,), tuple(shape))
+        shape = sizes_arg((shape,), "sum_to")
+        try:
+            np.broadcast_to(np.empty(shape, dtype=bool), self.shape)
+        except ValueError:
+            raise ValueError(f"sum_to: shape {shape} does not broadcast to the tensor's "
+                             f"shape {self.shape}") from None
+        return self._apply(ops.SUM_TO, (self,), shape)
+
+    def flip(self, axis: Any = None, *, dims: Any = None) -> Any:
+        """The entries along ``axis`` in reverse order (copied: the result owns its data)."""
+        axis = either("flip", "axis", axis, "dims", dims)
+        if axis is None:
+            raise TypeError("flip: give the axis to reverse")
+        out = self
+        for a in normalize_axes(axis, self.ndim, "flip") if self.ndim else ():
+            out = out._apply(ops.FLIP, (out,), a)
+        return out
+
+    def clone(self) -> Any:
+        """A copy with its own data; the gradient passes through unchanged."""
+        return self._apply(ops.CLONE, (self,))
 
     def __getitem__(self, index: Any) -> Any:
-        """Basic slicing and integer-array indexing; the gradient is scattered back
-        (summed where an index repeats)."""
+        """Slicing, integer and bool indexing with PyTorch's axis order; the gradient is
+        scattered back (summed where an index repeats)."""
+        out = self
         try:
-            return self._apply(ops.GETITEM, (self,), plain_index(index))
+            for step in index_steps(plain_index(index), self.ndim):
+                out = out._apply(ops.GETITEM, (out,), step)
         except IndexError as error:
             raise IndexError(f"getitem: {error} (tensor of shape {self.shape})") from None
+        return out
 
-    def scatter_add(self, index: Any, shape: tuple[int, ...]) -> Any:
+    def scatter_add(self, index: Any, shape: Any) -> Any:
         """Zeros of ``shape`` with this tensor added at ``index``: ``getitem``'s transpose."""
-        return self._apply(ops.SCATTER_ADD, (self,), plain_index(index), tuple(shape))
+        shape = sizes_arg((shape,), "scatter_add")
+        return self._apply(ops.SCATTER_ADD, (self,), plain_index(index), shape)
 
 
 def resolve_shape(shape: tuple, old: tuple[int, ...], op: str) -> tuple[int, ...]:
     """``shape`` with its one allowed -1 filled in, checked to hold as many entries as ``old``."""
-    if not all(_is_int(n) and n >= -1 for n in shape) or list(shape).count(-1) > 1:
+    if not all(is_int(n) for n in shape):
+        raise TypeError(f"{op}: sizes must be ints, got {shape!r}")
+    if not all(n >= -1 for n in shape) or list(shape).count(-1) > 1:
         raise ValueError(f"{op}: invalid shape {shape} (sizes are non-negative ints and at "
                          "most one -1)")
     size, known = math.prod(old), math.prod(n for n in shape if n != -1)
@@ -210,14 +181,54 @@ def plain_index(index: Any) -> Any:
         if hasattr(part, "data") and isinstance(part.data, np.ndarray):
             part = part.data
         if isinstance(part, (list, np.ndarray)):
-            array = np.asarray(part)
+            try:
+                array = np.asarray(part)
+            except ValueError as error:
+                raise IndexError(f"getitem: cannot make an index array of {part!r} "
+                                 f"({error})") from None
             if array.dtype == bool:
                 return array
             if array.size and array.dtype.kind not in "iu":
                 raise IndexError(f"getitem: index arrays must hold integers or bools, got "
                                  f"dtype {array.dtype}")
-            return array.astype(np.intp)
-        if isinstance(part, (float, np.floating)):
-            raise IndexError(f"getitem: a float index ({part!r}) is not allowed; use an int")
-        return part
+            return int(array) if array.ndim == 0 else array.astype(np.intp)
+        if isinstance(part, (bool, np.bool_)):
+            return np.asarray(part)
+        if is_int(part) or part is None or part is Ellipsis or isinstance(part, slice):
+            return part
+        raise IndexError(f"getitem: an index must be an int, slice, None, ..., or an "
+                         f"integer or bool array/Tensor, got {type(part).__name__} {part!r}")
     return tuple(plain(p) for p in index) if isinstance(index, tuple) else plain(index)
+
+
+def index_steps(index: Any, ndim: int) -> list[Any]:
+    """The index as one or two NumPy indices that give PyTorch's axis order.
+
+    NumPy and PyTorch agree except when integers and index arrays are mixed: NumPy
+    counts an integer as an index array (``x[0, :, [0, 1]]`` puts the array's axis
+    first), PyTorch applies integers first, as plain selections (the array's axis stays
+    in place). Here the integers are applied first, then the arrays, as PyTorch.
+    """
+    parts = index if isinstance(index, tuple) else (index,)
+    has_array = any(isinstance(p, np.ndarray) and p.ndim > 0 for p in parts)
+    if not has_array or not any(is_int(p) for p in parts):
+        return [index]
+    consumed = sum(p.ndim if isinstance(p, np.ndarray) else 0 if p is None else 1
+                   for p in parts if p is not Ellipsis)
+    expanded: list[Any] = []
+    for p in parts:
+        if p is Ellipsis:
+            expanded.extend([slice(None)] * (ndim - consumed))
+        else:
+            expanded.append(p)
+    first, second = [], []
+    for p in expanded:
+        if is_int(p):
+            first.append(p)
+        elif isinstance(p, np.ndarray) and p.ndim:
+            first.extend([slice(None)] * max(p.ndim, 1))
+            second.append(p)
+        else:
+            first.append(p)
+            second.append(slice(None))
+    return [tuple(first), tuple(second)]

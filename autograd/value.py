@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from dataclasses import replace
 from typing import Any
@@ -212,10 +213,10 @@ class Value(Node):
         return self._unary(ew.RELU)
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
-        return self._unary(ew.LEAKY_RELU, _as_number(slope, "leaky_relu"))
+        return self._unary(ew.LEAKY_RELU, _as_param(slope, "leaky_relu", "slope"))
 
     def elu(self, alpha: float = 1.0) -> Value:
-        return self._unary(ew.ELU, _as_number(alpha, "elu"))
+        return self._unary(ew.ELU, _as_param(alpha, "elu", "alpha"))
 
     def silu(self) -> Value:
         return self._unary(ew.SILU)
@@ -247,13 +248,13 @@ class Value(Node):
     __abs__ = abs
 
     def clamp(self, min: float | None = None, max: float | None = None) -> Value:  # noqa: A002
-        """min(max(x, lo), hi); the gradient passes where x is inside [lo, hi]."""
-        out = self
-        if min is not None:
-            out = Value._maximum(out, _as_number(min, "clamp"))
-        if max is not None:
-            out = Value._minimum(out, _as_number(max, "clamp"))
-        return out
+        """min(max(x, lo), hi); the gradient passes where lo <= x <= hi (bounds included,
+        as PyTorch)."""
+        if min is None and max is None:
+            raise TypeError("clamp: give min=, max= or both")
+        lo = -math.inf if min is None else _as_number(min, "clamp")
+        hi = math.inf if max is None else _as_number(max, "clamp")
+        return self._unary(ew.CLAMP, lo, hi)
 
     clip = clamp
 
@@ -273,6 +274,10 @@ class Value(Node):
 
     def __float__(self) -> float:
         return self.data
+
+    def __format__(self, spec: str) -> str:
+        """``f"{v:.3f}"`` formats the number; an empty spec gives the repr."""
+        return format(self.data, spec) if spec else repr(self)
 
     def item(self) -> float:
         return self.data
@@ -379,6 +384,12 @@ def _as_number(x: Any, op: str) -> float:
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return _as_float(x, op)
     raise TypeError(f"Value {op}: expected a number or a Value, got {type(x).__name__} {x!r}")
+
+
+def _as_param(x: Any, op: str, name: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"Value {op}: {name} must be a number, got {type(x).__name__} {x!r}")
+    return _as_float(x, op)
 
 
 def _as_value(x: Any, op: str) -> Value:

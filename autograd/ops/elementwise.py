@@ -76,6 +76,13 @@ GELU = unary("gelu", lambda xp, x: x * (0.5 + 0.5 * xp.erf(x * (1 / math.sqrt(2.
 GELU_TANH = unary("gelu_tanh", lambda xp, x: x * (0.5 + 0.5 * xp.tanh(_gelu_inner(x))),
                   lambda xp, g, x, y: g * _gelu_tanh_slope(xp, x),
                   "d/d{x} of {x}*(1 + tanh(u))/2, u = sqrt(2/pi)*({x} + 0.044715*{x}^3)")
+# PyTorch's clamp passes the gradient wherever lo <= x <= hi, bounds included (a
+# maximum/minimum composition would halve it at the bounds); nan passes none.
+CLAMP = Op(
+    "clamp", lambda xp, x, lo, hi: xp.minimum(xp.maximum(x, lo), hi),
+    (lambda xp, g, x, y, lo, hi: xp.where(
+        xp.logical_and(xp.greater_equal(x, lo), xp.less_equal(x, hi)), g, xp.zeros_like(g)),),
+    formula=("1 if lo <= {x} <= hi else 0",))
 POW_NUMBER = Op(
     "pow_number", lambda xp, x, p: xp.power(x, p),
     # d x^p = p x^(p-1), and exactly 0 for p = 0 (x^0 is flat even at x = 0).
@@ -164,5 +171,5 @@ def _pick(xp: Any, g: Any, mine: Any, other: Any, loses: Any) -> Any:
 
 
 ELEMENTWISE = (NEG, EXP, EXPM1, LOG, LOG1P, SQRT, TANH, SIGMOID, SOFTPLUS, LOGSIGMOID, SIN,
-               COS, TAN, RELU, ABS, ERF, SIGN, LEAKY_RELU, ELU, SILU, GELU, GELU_TANH, POW_NUMBER,
-               ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM)
+               COS, TAN, RELU, ABS, ERF, SIGN, LEAKY_RELU, ELU, SILU, GELU, GELU_TANH, CLAMP,
+               POW_NUMBER, ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM)

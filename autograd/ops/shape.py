@@ -8,6 +8,7 @@ from). ``axes`` are non-negative and sorted (Tensor checks them before applying)
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..op import KINK_AT_TIES, Op
@@ -31,7 +32,8 @@ SUM = Op("sum", lambda xp, x, axes, keepdims: xp.sum(x, axis=axes, keepdims=keep
          (lambda xp, g, x, y, axes, keepdims:
              xp.broadcast_to(_expand(xp, g, axes, keepdims), xp.shape(x)),),
          formula=("g spread over the summed axes",))
-MEAN = Op("mean", lambda xp, x, axes, keepdims, count: xp.mean(x, axis=axes, keepdims=keepdims),
+MEAN = Op("mean", lambda xp, x, axes, keepdims, count:
+          xp.divide(xp.sum(x, axis=axes, keepdims=keepdims), count),
           (lambda xp, g, x, y, axes, keepdims, count:
               xp.broadcast_to(_expand(xp, g, axes, keepdims) / count, xp.shape(x)),),
           formula=("g / (entries averaged), spread",))
@@ -56,8 +58,74 @@ CUMSUM = Op("cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
             (lambda xp, g, x, y, axis:
                 xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis),),
             formula=("g summed from each entry to the end",))
+CLONE = Op("clone", lambda xp, x: xp.copy(x), (lambda xp, g, x, y: g,), formula=("g",))
 FLIP = Op("flip", lambda xp, x, axis: xp.flip(x, axis),
           (lambda xp, g, x, y, axis: xp.flip(g, axis),), formula=("g reversed",))
+
+
+PROD = Op("prod", lambda xp, x, axes, keepdims: xp.prod(x, axis=axes, keepdims=keepdims),
+          (lambda xp, g, x, y, axes, keepdims: _expand(xp, g, axes, keepdims)
+              * _product_of_others(xp, x, _expand(xp, y, axes, keepdims), axes),),
+          formula=("the product of the other entries",))
+NORM = Op("norm", lambda xp, x, p, axes, keepdims: _norm(xp, x, p, axes, keepdims),
+          (lambda xp, g, x, y, p, axes, keepdims:
+              _norm_grad(xp, _expand(xp, g, axes, keepdims), x,
+                         _expand(xp, y, axes, keepdims), p, axes),),
+          formula=("x |x|^(p-2) / |x|_p^(p-1), 0 where the norm is 0",))
+
+
+def _product_of_others(xp: Any, x: Any, y: Any, axes: tuple[int, ...]) -> Any:
+    """prod_{j != i} x_j for each entry i of the reduced slices, exact at zeros (as PyTorch).
+
+    Without zeros it is y / x. In a slice with one zero, the zero's entry is the product
+    P of the non-zero entries, and every other entry i is Z * P / x_i with Z the (zero)
+    sum of the zero entries: 0, yet with the right derivative. Two zeros or more: 0.
+    """
+    is_zero, no_zero, one_zero = xp.zero_masks(x, axes)
+    if no_zero.all():
+        return xp.divide(y, x)
+    zeros = xp.zeros_like(x)
+    nonzero = xp.where(is_zero, zeros + 1.0, x)
+    product = xp.prod(nonzero, axis=axes, keepdims=True)
+    rest = xp.divide(product, nonzero)
+    zero_sum = xp.sum(xp.where(is_zero, x, zeros), axis=axes, keepdims=True)
+    single = xp.where(is_zero, product + zeros, rest * zero_sum)
+    return xp.where(no_zero, rest, xp.where(one_zero, single, zeros))
+
+
+def _norm(xp: Any, x: Any, p: float, axes: tuple[int, ...], keepdims: bool) -> Any:
+    """(sum |x|^p)^(1/p); p = inf: max |x|, -inf: min |x|, 0: the count of non-zeros."""
+    if p == 2:
+        return xp.sqrt(xp.sum(x * x, axis=axes, keepdims=keepdims))
+    if p == math.inf:
+        return xp.amax(xp.abs(x), axis=axes, keepdims=keepdims)
+    if p == -math.inf:
+        return xp.amin(xp.abs(x), axis=axes, keepdims=keepdims)
+    if p == 0:
+        return xp.sum(xp.abs(xp.sign(x)), axis=axes, keepdims=keepdims)
+    return xp.power(xp.sum(xp.power(xp.abs(x), p), axis=axes, keepdims=keepdims), 1.0 / p)
+
+
+def _norm_grad(xp: Any, g: Any, x: Any, y: Any, p: float, axes: tuple[int, ...]) -> Any:
+    """PyTorch's rules, branch by branch: 0 wherever the norm is 0."""
+    if p == 0:
+        return xp.zeros_like(x) * g
+    if p == 1:
+        return g * xp.sign(x)
+    if p in (math.inf, -math.inf):
+        return g * xp.sign(x) * xp.tie_share(xp.abs(x), y, axes)
+    flat = xp.equal(y, 0.0)
+    safe_y = xp.where(flat, xp.zeros_like(y) + 1.0, y)
+    if p < 1:  # |x|^(p-1) is infinite at 0: PyTorch gives those entries 0
+        safe_x = xp.where(xp.equal(x, 0.0), xp.zeros_like(x) + 1.0, xp.abs(x))
+        slope = xp.where(xp.equal(x, 0.0), xp.zeros_like(x), xp.power(safe_x, p - 1.0))
+        return xp.sign(x) * slope * (g * xp.power(safe_y, 1.0 - p))
+    scale = xp.where(flat, xp.zeros_like(g), xp.divide(g, xp.power(safe_y, p - 1.0)))
+    if p == 2:
+        return x * scale
+    if p < 2:
+        return xp.sign(x) * xp.power(xp.abs(x), p - 1.0) * scale
+    return x * xp.power(xp.abs(x), p - 2.0) * scale
 
 
 def _logsumexp(xp: Any, x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
@@ -108,5 +176,6 @@ WHERE = Op("where", lambda xp, a, b, condition: xp.where(condition, a, b),
             lambda xp, g, a, b, y, condition: xp.where(condition, 0.0, g)),
            formula=("g where the condition holds, else 0", "g where it does not, else 0"))
 
-SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, CUMSUM, FLIP, RESHAPE,
-             TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE, STACK, WHERE)
+SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, PROD, NORM, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, CUMSUM, CLONE,
+             FLIP, RESHAPE, TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE,
+             STACK, WHERE)

@@ -37,6 +37,8 @@ import autograd
 DOMAIN_MARGIN = 0.1
 #: How far from a kink (relu, abs, leaky_relu at 0; ties of max, min and maximum).
 KINK_MARGIN = 1e-2
+#: The least |x| that values(away_from_zero=True) draws (its margin).
+MARGIN_OF_ZERO = 1e-2
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,20 @@ TENSOR_OPS: tuple[Op, ...] = (
     Op("broadcast_to", 1, "{0}.broadcast_to({p})", lambda x, p: x.broadcast_to(p),
        lambda x: _broadcast_params(x) if np.ndim(x) else [], ("broadcast_to", "sum_to")),
     Op("sum_to", 1, "{0}.sum_to({p})", lambda x, p: x.sum_to(p), _sum_to_params, ("sum_to",)),
+    Op("clone", 1, "{0}.clone()", lambda x, p: x.clone(), _everywhere, ("clone",)),
+    Op("clamp", 1, "{0}.clamp({p[0]}, {p[1]})", lambda x, p: x.clamp(*p),
+       lambda x: [b for b in ((-0.5, 0.5), (None, 0.0), (0.25, None))
+                  if _all(np.abs(np.asarray(x) - np.array([v for v in b if v is not None])
+                                 [:, None].reshape(-1, *([1] * np.ndim(x)))) > KINK_MARGIN)],
+       ("clamp",)),
+    Op("prod", 1, "{0}.prod(axis={p[0]}, keepdims={p[1]})",
+       lambda x, p: x.prod(axis=p[0], keepdims=p[1]),
+       lambda x: _reduction_params(x) if _all(np.abs(x) >= MARGIN_OF_ZERO) else [], ("prod",),
+       _OFF_ZERO),
+    Op("norm", 1, "{0}.norm(axis={p[0]}, keepdims={p[1]})",
+       lambda x, p: x.norm(axis=p[0], keepdims=p[1]),
+       lambda x: _reduction_params(x) if _all(np.abs(x) >= MARGIN_OF_ZERO) else [], ("norm",),
+       _OFF_ZERO),
     Op("pad", 1, "conv.pad({0}, {p})", lambda x, p: autograd.conv.pad(x, p), _pad_params,
        ("pad",)),
     Op("unfold", 1, "conv.unfold({0}, {p})", lambda x, p: autograd.conv.unfold(x, p),
