@@ -63,7 +63,10 @@ def _power(base: float, exponent: float) -> float:
     try:
         result = base ** exponent
     except (ZeroDivisionError, OverflowError):  # 0 ** negative, or too large for a float
-        odd_integer = float(exponent).is_integer() and exponent % 2 == 1
+        integer = float(exponent).is_integer()
+        if base < 0 and not integer:  # a negative base, a fractional exponent: no real power
+            return _NAN
+        odd_integer = integer and exponent % 2 == 1
         return -_INF if odd_integer and math.copysign(1.0, base) < 0 else _INF
     return _NAN if isinstance(result, complex) else result
 
@@ -91,8 +94,7 @@ def _softplus(x: float) -> float:
 
 
 def _sign(x: float) -> float:
-    if x != x:
-        return _NAN
+    """1, -1 or 0; 0 for nan, as PyTorch (``(x > 0) - (x < 0)``)."""
     return float((x > 0) - (x < 0))
 
 
@@ -165,6 +167,11 @@ def _array_sigmoid(x: np.ndarray) -> np.ndarray:
     """Stable sigmoid: e^-|x| never overflows; pick the branch by the sign of x."""
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _array_sign(x: np.ndarray) -> np.ndarray:
+    """1, -1 or 0 in x's dtype; 0 for nan, as PyTorch (NumPy's sign gives nan)."""
+    return np.greater(x, 0).astype(x.dtype) - np.less(x, 0).astype(x.dtype)
 
 
 def _array_softplus(x: np.ndarray) -> np.ndarray:
@@ -281,6 +288,13 @@ def _tie_share(x: np.ndarray, peak: np.ndarray, axes: tuple[int, ...]) -> np.nda
     return winners / winners.sum(axis=axes, keepdims=True)
 
 
+def _mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    """The mean as sum / count: nan over an empty axis, without np.mean's warning."""
+    axes = range(x.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    count = math.prod(x.shape[a] for a in axes)
+    return np.divide(np.sum(x, axis=axis, keepdims=keepdims), count)
+
+
 def _zero_masks(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     """Where x is 0, and which reduced slices hold no zero / exactly one (keepdims)."""
     is_zero = x == 0
@@ -292,12 +306,12 @@ array_math = SimpleNamespace(
     exp=_quiet(np.exp), expm1=_quiet(np.expm1), log=_quiet(np.log), log1p=_quiet(np.log1p),
     sqrt=_quiet(np.sqrt), power=_quiet(np.power), sigmoid=_quiet(_array_sigmoid),
     softplus=_quiet(_array_softplus), tanh=np.tanh, sin=_quiet(np.sin), cos=_quiet(np.cos),
-    tan=_quiet(np.tan), abs=np.abs, sign=np.sign, where=np.where, maximum=np.maximum,
+    tan=_quiet(np.tan), abs=np.abs, sign=_array_sign, where=np.where, maximum=np.maximum,
     minimum=np.minimum, divide=_quiet(np.divide), multiply=_quiet(np.multiply),
     greater=_greater, less=_less, equal=_equal, greater_equal=_greater_equal,
     less_equal=_less_equal, logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
     zeros_like=np.zeros_like, erf=_array_erf,
-    sum=np.sum, mean=_quiet(np.mean), amax=np.max, amin=np.min, prod=_quiet(np.prod),
+    sum=_quiet(np.sum), mean=_quiet(_mean), amax=np.max, amin=np.min, prod=_quiet(np.prod),
     copy=np.copy, zero_masks=_zero_masks,
     broadcast_to=np.broadcast_to, sum_to=_sum_to, expand_dims=_expand_dims,
     # Methods, not NumPy's functions: a VJP calls these per node, and the functions'

@@ -385,7 +385,9 @@ def as_tensor(x: Any, op: str, like: Tensor | None = None) -> Tensor:
         raise TypeError(f"{op}: cannot combine a Tensor with a {type(x).__name__}; "
                         "use Tensors on both sides")
     if like is not None and isinstance(x, numbers.Real) and not isinstance(x, bool):
-        return Tensor._constant(np.asarray(x, dtype=like.dtype))
+        if like.dtype.kind == "f":  # a number takes the tensor's float dtype
+            return Tensor._constant(np.asarray(x, dtype=like.dtype))
+        return Tensor._constant(_number_array(x, op))
     return Tensor._constant(_float_array(x, None, op, copy=False))
 
 
@@ -402,11 +404,24 @@ def _logical(a: Tensor, b: Any, function: Any, symbol: str) -> Tensor:
                          "broadcast together") from None
 
 
+def _number_array(x: Any, op: str) -> np.ndarray:
+    """A Python number as a 0-d array of its natural dtype (int64 or float64)."""
+    try:
+        return np.asarray(x)
+    except OverflowError:
+        raise ValueError(f"{op}: {type(x).__name__} too large for an array") from None
+
+
 def _float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarray:
     """A floating array from ``data``: float64 unless ``dtype`` or a float array says otherwise."""
     if isinstance(data, Node):
         data = data.data
-    if dtype is not None and not np.issubdtype(np.dtype(dtype), np.floating):
+    if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{op}: dtype {dtype!r} is not a NumPy dtype") from None
+    if dtype is not None and not np.issubdtype(dtype, np.floating):
         raise TypeError(f"{op}: dtype must be a floating type such as np.float32 or "
                         f"np.float64, got {np.dtype(dtype)}")
     try:

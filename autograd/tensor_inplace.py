@@ -78,7 +78,12 @@ class InPlaceOps:
                 f"{name}: a leaf tensor that requires grad cannot be changed in place while "
                 "the graph is recorded; do it inside `with no_grad():` (as in "
                 "`with no_grad(): p -= lr * p.grad`)")
-        new = compute()
+        try:
+            new = compute()
+        except (TypeError, ValueError, IndexError) as error:
+            message = str(error)
+            raise type(error)(message if message.startswith(name) else
+                              f"{name}: {message}") from None
         if new.shape != self.shape:
             raise ValueError(f"{name}: the result has shape {new.shape}, but the tensor "
                              f"changed in place has shape {self.shape}")

@@ -80,25 +80,20 @@ class Reductions:
     def var(self, axis: Any = None, keepdims: Any = None, *, correction: Any = 1,
             dim: Any = None, keepdim: Any = None) -> Any:
         """sum((x - mean)^2) / (n - correction); ``correction=1`` (Bessel) as PyTorch."""
-        centred, axes, keep, divisor = self._spread("var", axis, keepdims, correction, dim,
-                                                    keepdim)
-        return (centred * centred).sum(axes, keep) / divisor
+        return self._spread(ops.VAR, axis, keepdims, correction, dim, keepdim)
 
     def std(self, axis: Any = None, keepdims: Any = None, *, correction: Any = 1,
             dim: Any = None, keepdim: Any = None) -> Any:
-        """sqrt(var), as |x - mean| / sqrt(n - correction): its gradient is 0 where all
-        entries are equal, as PyTorch's (sqrt's slope at 0 would give nan)."""
-        centred, axes, keep, divisor = self._spread("std", axis, keepdims, correction, dim,
-                                                    keepdim)
-        return centred.norm(2, axes, keep) / math.sqrt(divisor)
+        """sqrt(var); its gradient is 0 where all entries are equal, as PyTorch."""
+        return self._spread(ops.STD, axis, keepdims, correction, dim, keepdim)
 
-    def _spread(self, name: str, axis: Any, keepdims: Any, correction: Any, dim: Any,
-                keepdim: Any) -> tuple:
-        axes = _axes(name, self.ndim, axis, dim)
-        keep = keepdims_arg(name, keepdims, keepdim)
-        correction = check_number(correction, name, "correction")
+    def _spread(self, op: Any, axis: Any, keepdims: Any, correction: Any, dim: Any,
+                keepdim: Any) -> Any:
+        axes = _axes(op.name, self.ndim, axis, dim)
+        keep = keepdims_arg(op.name, keepdims, keepdim)
+        correction = check_number(correction, op.name, "correction")
         count = math.prod(self.shape[a] for a in axes)
-        return self - self.mean(axes, True), axes, keep, max(count - correction, 0.0)
+        return self._apply(op, (self,), axes, keep, max(count - correction, 0.0))
 
     def norm(self, p: Any = 2, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
              keepdim: Any = None) -> Any:
@@ -108,9 +103,9 @@ class Reductions:
         if p < 0 and p != -math.inf:
             raise ValueError(f"norm: p must be >= 0, inf or -inf, got {p}")
         axes = _axes("norm", self.ndim, axis, dim)
-        if math.isinf(p) and self.size == 0:
-            raise ValueError(f"norm: the {p} norm of a tensor with no elements (shape "
-                             f"{self.shape}) is undefined")
+        if math.isinf(p) and any(self.shape[a] == 0 for a in axes):
+            raise ValueError(f"norm: the {p} norm over an empty axis (shape {self.shape}) "
+                             "is undefined")
         return self._apply(ops.NORM, (self,), p, axes, keepdims_arg("norm", keepdims, keepdim))
 
     def logsumexp(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None,

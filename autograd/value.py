@@ -375,7 +375,9 @@ def _as_float(x: Any, op: str) -> float:
     try:
         return float(x)
     except OverflowError:  # an int beyond float range
-        raise ValueError(f"{op}: {x:.3e} is too large for a float") from None
+        digits = len(str(abs(int(x))))
+        raise ValueError(f"{op}: an integer of {digits} digits is too large for a float"
+                         ) from None
 
 
 def _as_number(x: Any, op: str) -> float:

@@ -49,9 +49,10 @@ COS = unary("cos", lambda xp, x: xp.cos(x),
 TAN = unary("tan", lambda xp, x: xp.tan(x),
             lambda xp, g, x, y: g * (1.0 + y * y), "1 + {y}^2")
 # PyTorch's conventions at the kinks: relu'(0) = 0, |x|'(0) = sign(0) = 0, and an
-# inactive unit passes no gradient even when g is inf or nan (a pick, not a product).
+# inactive unit passes no gradient even when g is inf or nan (a pick, not a product);
+# nan is not inactive (x <= 0 is false), so it passes g, as PyTorch.
 RELU = unary("relu", lambda xp, x: xp.maximum(x, 0.0),
-             lambda xp, g, x, y: xp.where(xp.greater(x, 0.0), g, 0.0),
+             lambda xp, g, x, y: xp.where(xp.less_equal(x, 0.0), xp.zeros_like(g), g),
              "1 if {x} > 0 else 0", kinks=KINK_AT_ZERO)
 ABS = unary("abs", lambda xp, x: xp.abs(x),
             lambda xp, g, x, y: g * xp.sign(x), "sign({x})", kinks=KINK_AT_ZERO)
@@ -66,7 +67,7 @@ LEAKY_RELU = Op(
     formula=("1 if {x} > 0 else {p}",), kinks=KINK_AT_ZERO)
 ELU = Op(
     "elu", lambda xp, x, alpha: xp.where(xp.greater(x, 0.0), x, xp.expm1(x) * alpha),
-    (lambda xp, g, x, y, alpha: xp.where(xp.greater(x, 0.0), g, g * (y + alpha)),),
+    (lambda xp, g, x, y, alpha: xp.where(xp.less_equal(x, 0.0), g * (y + alpha), g),),
     formula=("1 if {x} > 0 else {y} + {p}",), kinks=KINK_AT_ZERO)
 SILU = unary("silu", lambda xp, x: x * xp.sigmoid(x),
              lambda xp, g, x, y: g * _silu_slope(xp, x), "s({x})*(1 + {x}*(1 - s({x})))")
@@ -84,10 +85,20 @@ CLAMP = Op(
         xp.logical_and(xp.greater_equal(x, lo), xp.less_equal(x, hi)), g, xp.zeros_like(g)),),
     formula=("1 if lo <= {x} <= hi else 0",))
 POW_NUMBER = Op(
-    "pow_number", lambda xp, x, p: xp.power(x, p),
+    "pow_number", lambda xp, x, p: _power(xp, x, p),
     # d x^p = p x^(p-1), and exactly 0 for p = 0 (x^0 is flat even at x = 0).
-    (lambda xp, g, x, y, p: xp.zeros_like(g) if p == 0 else g * (xp.power(x, p - 1.0) * p),),
+    (lambda xp, g, x, y, p: xp.zeros_like(g) if p == 0 else g * (_power(xp, x, p - 1.0) * p),),
     symbol="**", formula=("{p}*{x}^({p} - 1)",))
+
+
+def _power(xp: Any, x: Any, p: float) -> Any:
+    """x ** p, with PyTorch's sqrt for p = 0.5 and 1/sqrt for -0.5: so (-inf) ** 0.5 is
+    nan and the slope at -0 is -inf, as there (IEEE's pow says inf and inf)."""
+    if p == 0.5:
+        return xp.sqrt(x)
+    if p == -0.5:
+        return xp.divide(1.0, xp.sqrt(x))
+    return xp.power(x, p)
 
 
 def _silu_slope(xp: Any, x: Any) -> Any:

@@ -50,7 +50,7 @@ LOGSUMEXP = Op("logsumexp", lambda xp, x, axes, keepdims: _logsumexp(xp, x, axes
 SOFTMAX = Op("softmax", lambda xp, x, axis: _softmax(xp, x, axis),
              (lambda xp, g, x, y, axis: y * (g - xp.sum(g * y, axis=axis, keepdims=True)),),
              formula=("{y}*(g - sum(g*{y}))",))
-LOG_SOFTMAX = Op("log_softmax", lambda xp, x, axis: x - _logsumexp(xp, x, (axis,), True),
+LOG_SOFTMAX = Op("log_softmax", lambda xp, x, axis: _log_softmax(xp, x, axis),
                  (lambda xp, g, x, y, axis:
                      g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True),),
                  formula=("g - softmax({x})*sum(g)",))
@@ -67,11 +67,40 @@ PROD = Op("prod", lambda xp, x, axes, keepdims: xp.prod(x, axis=axes, keepdims=k
           (lambda xp, g, x, y, axes, keepdims: _expand(xp, g, axes, keepdims)
               * _product_of_others(xp, x, _expand(xp, y, axes, keepdims), axes),),
           formula=("the product of the other entries",))
+VAR = Op("var", lambda xp, x, axes, keepdims, divisor: _var(xp, x, axes, keepdims, divisor),
+         (lambda xp, g, x, y, axes, keepdims, divisor:
+             _var_grad(xp, _expand(xp, g, axes, keepdims), x, axes, divisor),),
+         formula=("2 (x - mean) / (n - correction)",))
+STD = Op("std", lambda xp, x, axes, keepdims, divisor:
+         xp.sqrt(_var(xp, x, axes, keepdims, divisor)),
+         (lambda xp, g, x, y, axes, keepdims, divisor: _var_grad(
+             xp, _std_to_var(xp, _expand(xp, g, axes, keepdims), _expand(xp, y, axes, keepdims)),
+             x, axes, divisor),),
+         formula=("(x - mean) / ((n - correction) std), 0 where std is 0",))
 NORM = Op("norm", lambda xp, x, p, axes, keepdims: _norm(xp, x, p, axes, keepdims),
           (lambda xp, g, x, y, p, axes, keepdims:
               _norm_grad(xp, _expand(xp, g, axes, keepdims), x,
                          _expand(xp, y, axes, keepdims), p, axes),),
           formula=("x |x|^(p-2) / |x|_p^(p-1), 0 where the norm is 0",))
+
+
+def _var(xp: Any, x: Any, axes: tuple[int, ...], keepdims: bool, divisor: float) -> Any:
+    centred = x - xp.mean(x, axis=axes, keepdims=True)
+    return xp.divide(xp.sum(centred * centred, axis=axes, keepdims=keepdims), divisor)
+
+
+def _var_grad(xp: Any, g: Any, x: Any, axes: tuple[int, ...], divisor: float) -> Any:
+    """g 2 (x - mean) / divisor: the mean's own path adds sum(x - mean) = 0, so it is
+    left out (as PyTorch), which keeps one inf from making every entry nan."""
+    scale = 2.0 / divisor if divisor else math.inf
+    return g * (x - xp.mean(x, axis=axes, keepdims=True)) * scale
+
+
+def _std_to_var(xp: Any, g: Any, y: Any) -> Any:
+    """d std = d var / (2 std), and 0 where std is 0 (as PyTorch, not inf)."""
+    flat = xp.equal(y, 0.0)
+    safe = xp.where(flat, xp.zeros_like(y) + 1.0, y)
+    return xp.where(flat, xp.zeros_like(g), xp.divide(g, safe * 2.0))
 
 
 def _product_of_others(xp: Any, x: Any, y: Any, axes: tuple[int, ...]) -> Any:
@@ -102,7 +131,9 @@ def _norm(xp: Any, x: Any, p: float, axes: tuple[int, ...], keepdims: bool) -> A
     if p == -math.inf:
         return xp.amin(xp.abs(x), axis=axes, keepdims=keepdims)
     if p == 0:
-        return xp.sum(xp.abs(xp.sign(x)), axis=axes, keepdims=keepdims)
+        zeros = xp.zeros_like(x)  # nan counts as non-zero, as PyTorch
+        return xp.sum(xp.where(xp.equal(x, 0.0), zeros, zeros + 1.0), axis=axes,
+                      keepdims=keepdims)
     return xp.power(xp.sum(xp.power(xp.abs(x), p), axis=axes, keepdims=keepdims), 1.0 / p)
 
 
@@ -135,6 +166,15 @@ def _logsumexp(xp: Any, x: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
     peak = xp.where(xp.isfinite(peak), peak, xp.zeros_like(peak))
     out = xp.log(xp.sum(xp.exp(x - peak), axis=axes, keepdims=True)) + peak
     return out if keepdims else xp.squeeze(out, axis=axes)
+
+
+def _log_softmax(xp: Any, x: Any, axis: int) -> Any:
+    """(x - m) - log(sum(e^(x - m))), m the maximum, inf included (as PyTorch: a row
+    holding inf is nan, where logsumexp's finite shift would give -inf beside nan)."""
+    if 0 in xp.shape(x):
+        return x
+    shifted = x - xp.amax(x, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
 
 def _softmax(xp: Any, x: Any, axis: int) -> Any:
@@ -176,6 +216,6 @@ WHERE = Op("where", lambda xp, a, b, condition: xp.where(condition, a, b),
             lambda xp, g, a, b, y, condition: xp.where(condition, 0.0, g)),
            formula=("g where the condition holds, else 0", "g where it does not, else 0"))
 
-SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, PROD, NORM, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX, CUMSUM, CLONE,
-             FLIP, RESHAPE, TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE,
-             STACK, WHERE)
+SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, PROD, VAR, STD, NORM, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
+             CUMSUM, CLONE, FLIP, RESHAPE, TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM,
+             SCATTER_ADD, CONCATENATE, STACK, WHERE)
