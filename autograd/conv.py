@@ -9,8 +9,9 @@ it is differentiable to any order:
     avg pool:  y[n, c, i] = mean_k xpad[n, c, i * stride + k]             (pad with 0).
 
 Each also takes an unbatched input (C, *spatial), as PyTorch. ``unfold`` and ``fold``
-are the windows themselves, laid out (N, C, *kernel, *out) (``windows.py``; unlike
-``torch.nn.functional.unfold``, which flattens them to (N, C * prod(kernel), L)).
+are the windows themselves, laid out (C, *kernel, N, *out) (``windows.py``; unlike
+``torch.nn.functional.unfold``, which gives (N, C * prod(kernel), L)), so that a
+convolution is one large matrix product per group rather than one per sample.
 """
 
 from __future__ import annotations
@@ -109,8 +110,8 @@ def _check_windows_input(x: Tensor, dims: int, op: str) -> None:
 
 
 def unfold(x: Tensor, kernel_size: Size, stride: Size = 1, dilation: Size = 1) -> Tensor:
-    """The sliding windows of ``x`` (N, C, *spatial) as (N, C, *kernel, *out):
-    ``[n, c, k, o] = x[n, c, o * stride + k * dilation]``; its transpose is ``fold``."""
+    """The sliding windows of ``x`` (N, C, *spatial) as (C, *kernel, N, *out):
+    ``[c, k, n, o] = x[n, c, o * stride + k * dilation]``; its transpose is ``fold``."""
     x = as_tensor(x, "unfold")
     dims = len(kernel_size) if isinstance(kernel_size, (tuple, list)) else max(x.ndim - 2, 1)
     _check_windows_input(x, dims, "unfold")
@@ -122,15 +123,15 @@ def unfold(x: Tensor, kernel_size: Size, stride: Size = 1, dilation: Size = 1) -
 
 
 def fold(patches: Tensor, output_size: Size, stride: Size = 1, dilation: Size = 1) -> Tensor:
-    """Windows (N, C, *kernel, *out) added back into an image (N, C, *output_size),
+    """Windows (C, *kernel, N, *out) added back into an image (N, C, *output_size),
     summing where they overlap: the transpose of ``unfold``."""
     patches = as_tensor(patches, "fold")
     dims = len(output_size) if isinstance(output_size, (tuple, list)) else 1
     if patches.ndim != 2 + 2 * dims:
-        raise ValueError(f"fold: expected windows (N, C, *kernel, *out) with {dims} spatial "
+        raise ValueError(f"fold: expected windows (C, *kernel, N, *out) with {dims} spatial "
                          f"axes, got shape {patches.shape}")
     spatial = as_sizes(output_size, dims, "fold", "output_size", 1)
-    kernel, out = patches.shape[2:2 + dims], patches.shape[2 + dims:]
+    kernel, out = patches.shape[1:1 + dims], patches.shape[2 + dims:]
     stride = as_sizes(stride, dims, "fold", "stride", 1)
     dilation = as_sizes(dilation, dims, "fold", "dilation", 1)
     fits = tuple(windows.output_size(n, k, s, d)
@@ -164,15 +165,20 @@ def _convolve(x: Any, weight: Any, bias: Any, stride: Any, padding: Any, dilatio
     out = _window_grid(x, kernel, stride, widths, dilation, op)
     batch = x.shape[0]
     cols = unfold_padded(x, kernel, stride, widths, dilation, 0.0)
-    cols = cols.reshape(batch, groups, group_channels * math.prod(kernel), math.prod(out))
+    cols = cols.reshape(groups, group_channels * math.prod(kernel), batch * math.prod(out))
     filters = weight.reshape(groups, out_channels // groups, group_channels * math.prod(kernel))
-    y = (filters @ cols).reshape(batch, out_channels, *out)
+    y = _batch_first((filters @ cols).reshape(out_channels, batch, *out))
     if bias is not None:
         bias = as_tensor(bias, op, like=x)
         if bias.shape != (out_channels,):
             raise ValueError(f"{op}: bias must have shape ({out_channels},), got {bias.shape}")
         y = y + bias.reshape(out_channels, *(1,) * dims)
     return y.reshape(*y.shape[1:]) if unbatched else y
+
+
+def _batch_first(y: Tensor) -> Tensor:
+    """(C, N, *spatial), as the window ops leave it, to PyTorch's (N, C, *spatial)."""
+    return y.permute(1, 0, *range(2, y.ndim))
 
 
 def unfold_padded(x: Tensor, kernel: tuple, stride: tuple, widths: tuple, dilation: tuple,
@@ -217,7 +223,8 @@ def _max_pool(x: Any, kernel_size: Any, stride: Any, padding: Any, dilation: Any
     x, unbatched, kernel, stride, widths, dilation, out = _pool_settings(
         x, kernel_size, stride, padding, dilation, dims, op, True)
     taps = unfold_padded(x, kernel, stride, widths, dilation, -math.inf)
-    y = Tensor._apply(WINDOW_MAX, (taps.reshape(*x.shape[:2], math.prod(kernel), *out),), 2)
+    taps = taps.reshape(x.shape[1], math.prod(kernel), x.shape[0], *out)
+    y = _batch_first(Tensor._apply(WINDOW_MAX, (taps,), 1))
     return y.reshape(*y.shape[1:]) if unbatched else y
 
 
@@ -242,14 +249,15 @@ def _avg_pool(x: Any, kernel_size: Any, stride: Any, padding: Any, count_include
     x, unbatched, kernel, stride, widths, dilation, out = _pool_settings(
         x, kernel_size, stride, padding, 1, dims, op, False)
     taps = unfold_padded(x, kernel, stride, widths, dilation, 0.0)
-    taps = taps.reshape(*x.shape[:2], math.prod(kernel), *out)
+    taps = taps.reshape(x.shape[1], math.prod(kernel), x.shape[0], *out)
     if count_include_pad or not any(a for a, _ in widths):
-        y = taps.mean(axis=2)
+        y = taps.mean(axis=1)
     else:  # divide by the entries of each window that are not padding
         inside = windows.pad(np.ones((1, 1, *x.shape[2:]), dtype=x.dtype), ((0, 0),) * 2 + widths,
                              0.0)
         counts = windows.unfold(inside, kernel, stride, dilation).sum(axis=tuple(range(2 + dims)))
-        y = taps.sum(axis=2) / counts
+        y = taps.sum(axis=1) / counts
+    y = _batch_first(y)
     return y.reshape(*y.shape[1:]) if unbatched else y
 
 

@@ -279,12 +279,14 @@ def test_unfold_and_fold_second_derivatives_match_central_differences(stride, di
 
 
 def test_unfold_lays_windows_out_as_documented():
-    x = np.arange(2 * 6, dtype=float).reshape(1, 2, 6)
-    windows = conv.unfold(x, 2, stride=2, dilation=2).data  # (1, 2, kernel 2, out 2)
-    for c in range(2):
-        for k in range(2):
-            for o in range(2):
-                assert windows[0, c, k, o] == x[0, c, o * 2 + k * 2]
+    x = np.arange(3 * 2 * 6, dtype=float).reshape(3, 2, 6)
+    windows = conv.unfold(x, 2, stride=2, dilation=2).data  # (C 2, kernel 2, N 3, out 2)
+    assert windows.shape == (2, 2, 3, 2)
+    for n in range(3):
+        for c in range(2):
+            for k in range(2):
+                for o in range(2):
+                    assert windows[c, k, n, o] == x[n, c, o * 2 + k * 2]
 
 
 def test_pad_fills_with_the_value_and_its_gradient_is_the_interior():

@@ -1,7 +1,7 @@
 """The ops convolution and pooling are made of: pad, unfold, fold and window_max.
 
 ``unfold`` copies the sliding windows of an image (N, C, *spatial) out into an array
-(N, C, *kernel, *out) (``windows.py``); ``fold`` adds such windows back into an image.
+(C, *kernel, N, *out) (``windows.py``); ``fold`` adds such windows back into an image.
 Both are linear and each is the other's transpose, so their rules close on themselves
 to any order: unfold's VJP folds the gradient, fold's VJP unfolds it. ``pad`` surrounds
 an image with a constant (its VJP crops the padding off again).
