@@ -104,7 +104,7 @@ class InPlaceOps:
         return self
 
 
-_STATE = ("data", "grad", "label", "scope", "_op", "_params", "requires_grad", "parents",
+_STATE = ("data", "grad", "_names", "_op", "_params", "requires_grad", "parents",
           "_version", "_made")
 
 

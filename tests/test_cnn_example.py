@@ -16,7 +16,8 @@ def test_cnn_reaches_98_5_percent_on_the_digits_with_the_default_settings(tmp_pa
     result = load("cnn_digits").main(["--out", str(tmp_path)])
     assert result["n_test"] == 360
     assert result["test_accuracy"] >= 0.985
-    assert result["seconds"] < 60
+    # Its time (6 s on two idle cores, 35-78 s when the machine is shared) is a benchmark's
+    # business, not a test's: the guide rules out timed unit tests.
     for figure in result["figures"]:
         assert is_png(figure)
 

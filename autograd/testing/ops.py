@@ -310,6 +310,18 @@ def _sum_to_params(x: Any) -> list[tuple[int, ...]]:
     return [shape[1:]] + ([(1, *shape[1:])] if len(shape) > 1 else []) if shape else []
 
 
+def _spread_params(x: Any, least_var: float) -> list[tuple[Any, bool]]:
+    """Reductions over at least two entries whose variance (correction 1) exceeds
+    ``least_var``: var needs two entries; std is not differentiable at variance 0."""
+    x = np.asarray(x)
+    ok = []
+    for axis, keepdims in _reduction_params(x):
+        count = x.size if axis is None else x.shape[axis]
+        if count >= 2 and _all(np.var(x, axis=axis, ddof=1) > least_var):
+            ok.append((axis, keepdims))
+    return ok
+
+
 def _window_params(x: Any) -> list[int]:
     """Kernel sizes with which 1-d windows fit x as (N, C, L): its last side at least 2."""
     return [2] if np.ndim(x) == 3 and np.shape(x)[-1] >= 2 else []
@@ -378,6 +390,11 @@ TENSOR_OPS: tuple[Op, ...] = (
        lambda x, p: x.norm(axis=p[0], keepdims=p[1]),
        lambda x: _reduction_params(x) if _all(np.abs(x) >= MARGIN_OF_ZERO) else [], ("norm",),
        _OFF_ZERO),
+    Op("var", 1, "{0}.var(axis={p[0]}, keepdims={p[1]})",
+       lambda x, p: x.var(axis=p[0], keepdims=p[1]), lambda x: _spread_params(x, 0.0), ("var",)),
+    Op("std", 1, "{0}.std(axis={p[0]}, keepdims={p[1]})",
+       lambda x, p: x.std(axis=p[0], keepdims=p[1]), lambda x: _spread_params(x, 1e-2),
+       ("std",)),
     Op("pad", 1, "conv.pad({0}, {p})", lambda x, p: autograd.conv.pad(x, p), _pad_params,
        ("pad",)),
     Op("unfold", 1, "conv.unfold({0}, {p})", lambda x, p: autograd.conv.unfold(x, p),
