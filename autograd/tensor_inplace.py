@@ -151,7 +151,7 @@ def check_versions(order: list) -> None:
 
 def _version_message(node: Any, changed: Any) -> str:
     what = f"tensor {changed.label!r}" if changed.label else f"a tensor of shape {changed.shape}"
-    role = "its output" if changed is node else f"its input ({what})"
-    return (f"backward: {role} was changed in place after the op '{node._op.name}' used it, "
-            "so its gradient would be computed from the changed data; change a .clone() "
-            "instead, or do the in-place change after backward()")
+    role = "the output" if changed is node else "an input"
+    return (f"backward: {role} of the op '{node._op.name}' ({what}) was changed in place "
+            "after the op was recorded, so its gradient would come from the changed data; "
+            "change a .clone() instead, or make the change after backward()")

@@ -210,3 +210,23 @@ def test_difference_clamp_takes_number_bounds():
 def test_the_new_ops_are_differentiable_twice(f):
     x = Tensor([0.3, -0.7, 1.1], requires_grad=True)
     assert autograd.gradgradcheck(f, [x])
+
+
+def test_difference_setitem_of_a_grad_value_at_a_repeated_position_is_an_error():
+    t = Tensor(np.zeros(3))
+    with pytest.raises(ValueError, match="more than once"):
+        t[[0, 0]] = Tensor([1.0, 2.0], requires_grad=True)
+    t[[0, 0]] = np.array([1.0, 2.0])  # a constant value: the last write wins
+    assert t.data[0] == 2.0
+
+
+def test_difference_prod_second_derivative_at_two_zeros_is_zero():
+    x = Tensor([0.0, 0.0, 3.0], requires_grad=True)
+    (first,) = autograd.grad(x.prod(), [x], create_graph=True)
+    np.testing.assert_array_equal(first.data, [0.0, 0.0, 0.0])  # PyTorch's first derivative
+    (second,) = autograd.grad(first[0], [x])
+    np.testing.assert_array_equal(second, [0.0, 0.0, 0.0])  # exact: [0, 3, 0]
+    x = Tensor([0.0, 2.0, 3.0], requires_grad=True)  # one zero: exact to any order
+    (first,) = autograd.grad(x.prod(), [x], create_graph=True)
+    (second,) = autograd.grad(first[0], [x])
+    np.testing.assert_array_equal(second, [0.0, 3.0, 2.0])
