@@ -175,8 +175,10 @@ def test_every_op_of_the_tables_is_drawn():
     collect()
     assert {op.name for op in VALUE_OPS} <= names
     # Rare by construction: aligned shapes (gram, stack, matmul), near-ties (maximum),
-    # a strict sub-shape (sum_to), or 3-d (N, C, L) inputs with a long last axis (windows).
-    rare = {"gram", "stack", "matmul", "maximum", "sum_to", "unfold", "fold", "max_pool1d"}
+    # a strict sub-shape (sum_to), 3-d (N, C, L) inputs with a long last axis (windows),
+    # two or more entries in every reduced slice (var).
+    rare = {"gram", "stack", "matmul", "maximum", "sum_to", "unfold", "fold", "max_pool1d",
+            "var"}
     assert {op.name for op in TENSOR_OPS} - names <= rare
 
 
