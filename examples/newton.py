@@ -48,8 +48,9 @@ def loss_function(X: np.ndarray, y: np.ndarray):  # noqa: ANN201
     return loss
 
 
-def gradient_descent(loss, w0: np.ndarray, lr: float, max_iterations: int) -> list[float]:  # noqa: ANN001
-    """Fixed-step descent; returns |grad| at each iterate."""
+def descend(loss, w0: np.ndarray, step, max_iterations: int) -> list[float]:  # noqa: ANN001
+    """Iterate ``w <- step(w, grad)`` from ``w0`` until |grad| < TOLERANCE; returns |grad|
+    at each iterate."""
     w, norms = w0.copy(), []
     for _ in range(max_iterations):
         leaf = Tensor(w, requires_grad=True)
@@ -57,22 +58,19 @@ def gradient_descent(loss, w0: np.ndarray, lr: float, max_iterations: int) -> li
         norms.append(float(np.linalg.norm(g)))
         if norms[-1] < TOLERANCE:
             break
-        w = w - lr * g
+        w = step(w, g)
     return norms
+
+
+def gradient_descent(loss, w0: np.ndarray, lr: float, max_iterations: int) -> list[float]:  # noqa: ANN001
+    """Fixed-step descent: w - lr * grad."""
+    return descend(loss, w0, lambda w, g: w - lr * g, max_iterations)
 
 
 def newton(loss, w0: np.ndarray, max_iterations: int) -> list[float]:  # noqa: ANN001
-    """Newton steps w - H^-1 grad with the exact Hessian; returns |grad| at each iterate."""
-    w, norms = w0.copy(), []
-    for _ in range(max_iterations):
-        leaf = Tensor(w, requires_grad=True)
-        (g,) = grad(loss(leaf), [leaf])
-        norms.append(float(np.linalg.norm(g)))
-        if norms[-1] < TOLERANCE:
-            break
-        H = hessian(loss, Tensor(w)).data
-        w = w - np.linalg.solve(H, g)
-    return norms
+    """Newton steps w - H^-1 grad, with the exact Hessian of ``loss`` at w."""
+    return descend(loss, w0, lambda w, g: w - np.linalg.solve(hessian(loss, Tensor(w)).data, g),
+                   max_iterations)
 
 
 # %%
