@@ -379,7 +379,7 @@ def indices(data: Any, shape: tuple[int, ...]) -> Any:
     """A basic, advanced (repeats included), bool or mixed index for ``shape``."""
     parts = []
     for n in shape[:data.draw(st.integers(1, len(shape)))]:
-        kinds = ["slice"] + (["int", "array"] if n else [])
+        kinds = ["slice", "mask"] + (["int", "array"] if n else [])
         kind = data.draw(st.sampled_from(kinds))
         if kind == "slice":
             start = data.draw(st.integers(-n - 1, n + 1))
@@ -387,8 +387,14 @@ def indices(data: Any, shape: tuple[int, ...]) -> Any:
             parts.append(slice(start, None, step))
         elif kind == "int":
             parts.append(data.draw(st.integers(-n, n - 1)))
+        elif kind == "mask":
+            parts.append(np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+                                  dtype=bool))
         else:
             parts.append(data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=4)))
+    masks = [p for p in parts if isinstance(p, np.ndarray)]
+    if len(masks) > 1 or (masks and any(isinstance(p, list) for p in parts)):
+        parts = [slice(None) if isinstance(p, np.ndarray) else p for p in parts]
     arrays = [p for p in parts if isinstance(p, list)]
     if len(arrays) > 1:  # advanced indices broadcast together: give them one length
         length = min(len(p) for p in arrays)
@@ -402,7 +408,8 @@ def test_indexing_matches_torch_including_mixed_int_and_array_indices(data):
     index = indices(data, x.shape)
 
     def torch_index(t: Any) -> Any:
-        return t[tuple(torch.tensor(p) if isinstance(p, list) else p for p in index)]
+        return t[tuple(torch.tensor(p) if isinstance(p, (list, np.ndarray)) else p
+                       for p in index)]
     compare(lambda t: t[index], torch_index, [x])
 
 
@@ -419,8 +426,8 @@ def test_setitem_matches_torch_for_the_values_and_both_gradients(data):
     if any(isinstance(p, list) and len({i % n for i in p}) != len(p)
            for p, n in zip(index, x.shape)):  # see DIFFERENCES
         index = tuple(p[:1] if isinstance(p, list) else p for p in index)
-    target = torch.empty(x.shape)[tuple(torch.tensor(p) if isinstance(p, list) else p
-                                        for p in index)].shape
+    target = torch.empty(x.shape)[tuple(torch.tensor(p) if isinstance(p, (list, np.ndarray))
+                                        else p for p in index)].shape
     value = data.draw(arrays_of(tuple(target)[data.draw(st.integers(0, len(target))):],
                                 finite_only=True))
 
@@ -431,7 +438,8 @@ def test_setitem_matches_torch_for_the_values_and_both_gradients(data):
 
     def theirs(t: Any, v: Any) -> Any:
         out = t * 1.0
-        out[tuple(torch.tensor(p) if isinstance(p, list) else p for p in index)] = v
+        out[tuple(torch.tensor(p) if isinstance(p, (list, np.ndarray)) else p
+                  for p in index)] = v
         return out
     compare(ours, theirs, [x, value])
 
