@@ -3,6 +3,7 @@
 Types are checked, never taken by truthiness: a flag is a bool, an axis an int (not a
 bool) or a tuple of ints, a size a non-negative int. PyTorch's spellings ``dim=`` and
 ``keepdim=`` are accepted beside NumPy's ``axis=`` and ``keepdims=`` (not both).
+``float_array`` turns user data into the floating array a Tensor holds.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import numbers
 from typing import Any
 
 import numpy as np
+
+from .graph import Node
 
 
 def is_int(x: Any) -> bool:
@@ -89,3 +92,36 @@ def sizes_arg(sizes: tuple, op: str) -> tuple:
     if not all(is_int(n) for n in sizes):
         raise TypeError(f"{op}: sizes must be ints, got {sizes!r}")
     return tuple(int(n) for n in sizes)
+
+
+def number_array(x: Any, op: str) -> np.ndarray:
+    """A Python number as a 0-d array of its natural dtype (int64 or float64)."""
+    try:
+        return np.asarray(x)
+    except OverflowError:
+        raise ValueError(f"{op}: {type(x).__name__} too large for an array") from None
+
+
+def float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarray:
+    """A floating array from ``data``: float64 unless ``dtype`` or a float array says otherwise."""
+    if isinstance(data, Node):
+        data = data.data
+    if dtype is not None:
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{op}: dtype {dtype!r} is not a NumPy dtype") from None
+    if dtype is not None and not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"{op}: dtype must be a floating type such as np.float32 or "
+                        f"np.float64, got {np.dtype(dtype)}")
+    try:
+        array = np.array(data, copy=copy) if copy else np.asarray(data)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise TypeError(f"{op}: cannot make an array of {type(data).__name__} "
+                        f"({error})") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: data must be numeric, got {type(data).__name__} "
+                        f"with dtype {array.dtype}")
+    target = np.dtype(dtype) if dtype is not None else (
+        array.dtype if array.dtype.kind == "f" else np.dtype(np.float64))
+    return array.astype(target, copy=False)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .arguments import check_bool, check_number
+from .arguments import check_bool, check_number, float_array, number_array
 from .backends import array_math, restore_numpy_errors, silence_numpy_errors
 from .graph import Node, make_node
 from .op import Op
@@ -46,7 +46,7 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None,
                  label: str = "") -> None:
         check_bool(requires_grad, "Tensor", "requires_grad")
-        self.data = _float_array(data, dtype, "Tensor")
+        self.data = float_array(data, dtype, "Tensor")
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self._names = ""
@@ -145,7 +145,7 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
                                  f"tensor; this one has shape {self.shape}, so pass "
                                  f"grad= an array of that shape")
             return np.ones_like(self.data)
-        seed = _float_array(grad, self.data.dtype, "backward")
+        seed = float_array(grad, self.data.dtype, "backward")
         if seed.shape != self.data.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has "
                              f"shape {self.shape}")
@@ -266,21 +266,6 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
             raise TypeError("neg (-): not defined for a bool tensor; use ~ or logical_not")
         return self._unary(ew.NEG)
 
-    def __invert__(self) -> Tensor:
-        """``~mask``: logical not of a bool tensor (no gradient)."""
-        if self.dtype != bool:
-            raise TypeError(f"invert (~): defined for bool tensors only, this one is "
-                            f"{self.dtype}")
-        return Tensor._constant(~self.data)
-
-    def __and__(self, other: Any) -> Tensor:
-        return _logical(self, other, np.logical_and, "&")
-
-    def __or__(self, other: Any) -> Tensor:
-        return _logical(self, other, np.logical_or, "|")
-
-    __rand__, __ror__ = __and__, __or__
-
     def exp(self) -> Tensor:
         return self._unary(ew.EXP)
 
@@ -387,52 +372,5 @@ def as_tensor(x: Any, op: str, like: Tensor | None = None) -> Tensor:
     if like is not None and isinstance(x, numbers.Real) and not isinstance(x, bool):
         if like.dtype.kind == "f":  # a number takes the tensor's float dtype
             return Tensor._constant(np.asarray(x, dtype=like.dtype))
-        return Tensor._constant(_number_array(x, op))
-    return Tensor._constant(_float_array(x, None, op, copy=False))
-
-
-def _logical(a: Tensor, b: Any, function: Any, symbol: str) -> Tensor:
-    """``a & b``, ``a | b`` of bool tensors (masks): no gradient."""
-    b_data = b.data if isinstance(b, Tensor) else np.asarray(b)
-    if a.dtype != bool or b_data.dtype != bool:
-        raise TypeError(f"{symbol}: defined for bool tensors (masks) only, got {a.dtype} "
-                        f"and {b_data.dtype}")
-    try:
-        return Tensor._constant(function(a.data, b_data))
-    except ValueError:
-        raise ValueError(f"{symbol}: shapes {a.shape} and {b_data.shape} cannot be "
-                         "broadcast together") from None
-
-
-def _number_array(x: Any, op: str) -> np.ndarray:
-    """A Python number as a 0-d array of its natural dtype (int64 or float64)."""
-    try:
-        return np.asarray(x)
-    except OverflowError:
-        raise ValueError(f"{op}: {type(x).__name__} too large for an array") from None
-
-
-def _float_array(data: Any, dtype: Any, op: str, copy: bool = True) -> np.ndarray:
-    """A floating array from ``data``: float64 unless ``dtype`` or a float array says otherwise."""
-    if isinstance(data, Node):
-        data = data.data
-    if dtype is not None:
-        try:
-            dtype = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(f"{op}: dtype {dtype!r} is not a NumPy dtype") from None
-    if dtype is not None and not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"{op}: dtype must be a floating type such as np.float32 or "
-                        f"np.float64, got {np.dtype(dtype)}")
-    try:
-        array = np.array(data, copy=copy) if copy else np.asarray(data)
-    except (TypeError, ValueError, OverflowError) as error:
-        raise TypeError(f"{op}: cannot make an array of {type(data).__name__} "
-                        f"({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{op}: data must be numeric, got {type(data).__name__} "
-                        f"with dtype {array.dtype}")
-    target = np.dtype(dtype) if dtype is not None else (
-        array.dtype if array.dtype.kind == "f" else np.dtype(np.float64))
-    return array.astype(target, copy=False)
-
+        return Tensor._constant(number_array(x, op))
+    return Tensor._constant(float_array(x, None, op, copy=False))

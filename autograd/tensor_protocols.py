@@ -43,8 +43,21 @@ def _compare(symbol: str, function: Any) -> Any:
     return compare
 
 
+def _logical(a: Any, b: Any, function: Any, symbol: str) -> Any:
+    """``a & b``, ``a | b`` of bool tensors (masks): no gradient."""
+    b_data = b.data if isinstance(b, Node) else np.asarray(b)
+    if a.dtype != bool or b_data.dtype != bool:
+        raise TypeError(f"{symbol}: defined for bool tensors (masks) only, got {a.dtype} "
+                        f"and {b_data.dtype}")
+    try:
+        return type(a)._constant(function(a.data, b_data))
+    except ValueError:
+        raise ValueError(f"{symbol}: shapes {a.shape} and {b_data.shape} cannot be "
+                         "broadcast together") from None
+
+
 class TensorProtocols:
-    """Comparisons, truth value, numbers, formatting, iteration for Tensor."""
+    """Comparisons, masks (~ & |), truth value, numbers, formatting, iteration."""
 
     __slots__ = ()
 
@@ -55,6 +68,21 @@ class TensorProtocols:
     __eq__ = _compare("==", np.equal)
     __ne__ = _compare("!=", np.not_equal)
     __hash__ = object.__hash__  # identity, as PyTorch: == is elementwise, not equality
+
+    def __invert__(self) -> Any:
+        """``~mask``: logical not of a bool tensor (no gradient)."""
+        if self.dtype != bool:
+            raise TypeError(f"invert (~): defined for bool tensors only, this one is "
+                            f"{self.dtype}")
+        return type(self)._constant(~self.data)
+
+    def __and__(self, other: Any) -> Any:
+        return _logical(self, other, np.logical_and, "&")
+
+    def __or__(self, other: Any) -> Any:
+        return _logical(self, other, np.logical_or, "|")
+
+    __rand__, __ror__ = __and__, __or__
 
     def _one_element(self, op: str) -> Any:
         if self.data.size != 1:

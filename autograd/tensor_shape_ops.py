@@ -213,8 +213,7 @@ def index_steps(index: Any, ndim: int) -> list[Any]:
     has_array = any(isinstance(p, np.ndarray) and p.ndim > 0 for p in parts)
     if not has_array or not any(is_int(p) for p in parts):
         return [index]
-    consumed = sum(p.ndim if isinstance(p, np.ndarray) else 0 if p is None else 1
-                   for p in parts if p is not Ellipsis)
+    consumed = sum(_axes_consumed(p) for p in parts if p is not Ellipsis)
     expanded: list[Any] = []
     for p in parts:
         if p is Ellipsis:
@@ -226,9 +225,16 @@ def index_steps(index: Any, ndim: int) -> list[Any]:
         if is_int(p):
             first.append(p)
         elif isinstance(p, np.ndarray) and p.ndim:
-            first.extend([slice(None)] * max(p.ndim, 1))
+            first.extend([slice(None)] * _axes_consumed(p))
             second.append(p)
         else:
             first.append(p)
             second.append(slice(None))
     return [tuple(first), tuple(second)]
+
+
+def _axes_consumed(part: Any) -> int:
+    """How many axes an index part uses up: a bool mask its ndim, None none, else one."""
+    if isinstance(part, np.ndarray):
+        return part.ndim if part.dtype == bool else 1
+    return 0 if part is None else 1

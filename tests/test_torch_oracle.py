@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,22 @@ import autograd
 from autograd import Tensor, Value
 
 torch = pytest.importorskip("torch")
+from oracle import (  # noqa: E402 - needs torch
+    Row,
+    arrays_of,
+    assert_close,
+    axes_for,
+    compare,
+    draw_dim,
+    elements,
+    indices,
+    reduced_axes,
+    shapes,
+    torch_dims,
+    torch_extremum,
+    torch_prod,
+)
+
 pytestmark = pytest.mark.filterwarnings("ignore:.*degrees of freedom:UserWarning")
 F = torch.nn.functional
 INF, NAN = math.inf, math.nan
@@ -50,77 +65,7 @@ DIFFERENCES = {
     "dtype of int/bool inputs": "every Tensor made from data is floating (float64)",
 }
 
-SPECIALS = (0.0, -0.0, 1.0, -1.0, 2.0, 0.5, INF, -INF, NAN)
-# Magnitudes below 1e-100 are drawn as 0: |x|^p would underflow in both libraries, but
-# not always at the same step.
-ORDINARY = st.floats(-3, 3, allow_nan=False).map(lambda v: v if abs(v) > 1e-100 else 0.0)
-
-
-def elements(specials: bool = True, finite_only: bool = False) -> st.SearchStrategy[float]:
-    """Ordinary floats, ties (small integers) and, if asked, 0, +-inf and nan."""
-    pool = [v for v in SPECIALS if not finite_only or math.isfinite(v)]
-    return st.one_of(ORDINARY, st.sampled_from(pool if specials else [0.5, 1.0, -1.0, 2.0]))
-
-
-def shapes(min_dims: int = 0, max_dims: int = 4, min_side: int = 0) -> Any:
-    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
-                            max_side=3)
-
-
-def arrays_of(shape: Any, specials: bool = True, finite_only: bool = False) -> Any:
-    return hnp.arrays(np.float64, shape, elements=elements(specials, finite_only))
-
-
-# --- comparing one call of ours with PyTorch's ------------------------------------
-
-def _close(ours: Any, theirs: Any, rtol: float, what: str) -> None:
-    ours, theirs = np.asarray(ours), np.asarray(theirs)
-    assert ours.shape == theirs.shape, f"{what}: shape {ours.shape} != torch {theirs.shape}"
-    if ours.dtype == bool or theirs.dtype == bool or ours.dtype.kind in "iu":
-        np.testing.assert_array_equal(ours, theirs, err_msg=what)
-        return
-    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=1e-300, equal_nan=True,
-                               err_msg=what)
-
-
-def compare(ours_fn: Callable, torch_fn: Callable, arrays: list[np.ndarray],
-            differentiable: bool = True, seed: int = 0) -> None:
-    """Run both on ``arrays``; the same result (or both raise), the same gradients."""
-    ours_in = [Tensor(a, requires_grad=differentiable) for a in arrays]
-    theirs_in = [torch.tensor(a, dtype=torch.float64, requires_grad=differentiable)
-                 for a in arrays]
-    try:
-        expected = torch_fn(*theirs_in)
-    except (RuntimeError, IndexError, ValueError, TypeError) as error:
-        with pytest.raises((ValueError, IndexError, TypeError, RuntimeError)):
-            ours_fn(*ours_in)
-        return error
-    out = ours_fn(*ours_in)
-    _close(out.data, expected.detach().numpy(), 1e-9, "forward")
-    if not differentiable or not expected.requires_grad:
-        assert not out.requires_grad
-        return None
-    upstream = np.random.default_rng(seed).uniform(-2, 2, size=out.shape)
-    out.backward(upstream)
-    grads = torch.autograd.grad(expected, theirs_in, torch.tensor(upstream),
-                                allow_unused=True)
-    for i, (mine, theirs) in enumerate(zip(ours_in, grads)):
-        theirs = np.zeros(mine.shape) if theirs is None else theirs.numpy()
-        mine = np.zeros(mine.shape) if mine.grad is None else mine.grad
-        _close(mine, theirs, 1e-7, f"gradient of input {i}")
-    return None
-
-
 # --- elementwise ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    ours: Callable
-    theirs: Callable
-    specials: bool = True     # draw 0, +-inf, nan
-    finite_only: bool = False  # draw 0 but no inf/nan
-
 
 UNARY = [
     Row("neg", lambda x: -x, lambda x: -x),
@@ -241,59 +186,18 @@ REDUCTIONS = [
     Row("mean", lambda x, axis, keep: x.mean(axis, keep),
         lambda x, axis, keep: x.mean(dim=axis, keepdim=keep)),
     Row("max", lambda x, axis, keep: x.max(axis, keepdims=keep), lambda x, axis, keep:
-        _torch_extremum(torch.amax, torch.max, x, axis, keep)),
+        torch_extremum(torch.amax, torch.max, x, axis, keep)),
     Row("min", lambda x, axis, keep: x.min(dim=axis, keepdim=keep), lambda x, axis, keep:
-        _torch_extremum(torch.amin, torch.min, x, axis, keep)),
+        torch_extremum(torch.amin, torch.min, x, axis, keep)),
     Row("prod", lambda x, axis, keep: x.prod(axis, keep), None, finite_only=True),
     Row("logsumexp", lambda x, axis, keep: x.logsumexp(dim=axis, keepdim=keep),
-        lambda x, axis, keep: torch.logsumexp(x, dim=_dims(axis, x.ndim), keepdim=keep)),
+        lambda x, axis, keep: torch.logsumexp(x, dim=torch_dims(axis, x.ndim), keepdim=keep)),
     Row("var", lambda x, axis, keep: x.var(axis, keep), _torch_var(1, False)),
     Row("var correction 0", lambda x, axis, keep: x.var(axis, keep, correction=0),
         _torch_var(0, False)),
     Row("std", lambda x, axis, keep: x.std(dim=axis, keepdim=keep), _torch_var(1, True)),
     _norm(2), _norm(1), _norm(INF), _norm(-INF), _norm(0), _norm(3), _norm(1.5), _norm(0.5),
 ]
-
-
-def _dims(axis: Any, ndim: int) -> Any:
-    return tuple(range(ndim)) if axis is None else axis
-
-
-def _torch_extremum(along: Callable, whole: Callable, x: Any, axis: Any, keep: bool) -> Any:
-    """torch.max() over everything (its gradient goes to the nan entries, as ours);
-    torch.amax over axes (ties split, as ours; nan: see DIFFERENCES)."""
-    if axis is None and x.numel():
-        out = whole(x)
-        return out.reshape((1,) * x.ndim) if keep else out
-    return along(x, dim=_dims(axis, x.ndim), keepdim=keep)
-
-
-def _torch_prod(x: Any, axis: Any, keep: bool) -> Any:
-    """torch.prod takes one dim: reduce the axes one after the other, keeping them."""
-    ndim = x.ndim
-    axes = range(ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
-    axes = {a % max(ndim, 1) for a in axes} if ndim else set()
-    for a in axes:
-        x = torch.prod(x, dim=a, keepdim=True)
-    if not ndim:
-        return torch.prod(x)
-    return x if keep else x.reshape([n for i, n in enumerate(x.shape) if i not in axes])
-
-
-def _as_axes(axis: Any, ndim: int) -> set[int]:
-    if axis is None:
-        return set(range(ndim))
-    return {a % max(ndim, 1) for a in ((axis,) if isinstance(axis, int) else axis)}
-
-
-def axes_for(data: Any, ndim: int) -> Any:
-    """None, one axis (maybe negative) or a tuple of distinct axes."""
-    if ndim == 0:
-        return data.draw(st.sampled_from([None, 0, -1]))
-    one = st.integers(-ndim, ndim - 1)
-    several = st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True).map(
-        lambda axes: tuple(a - ndim if i % 2 else a for i, a in enumerate(axes)))
-    return data.draw(st.one_of(st.none(), one, several))
 
 
 @pytest.mark.parametrize("row", REDUCTIONS, ids=lambda r: r.name)
@@ -305,10 +209,10 @@ def test_reductions_match_torch_over_any_axes(row, data):
     axis, keep = axes_for(data, x.ndim), data.draw(st.booleans())
     if row.name in ("max", "min") and axis is not None:
         x = np.where(np.isnan(x), 1.0, x)  # see DIFFERENCES
-    reduced = math.prod(x.shape[a] for a in _as_axes(axis, x.ndim)) if x.ndim else 1
+    reduced = math.prod(x.shape[a] for a in reduced_axes(axis, x.ndim)) if x.ndim else 1
     if row.name.startswith(("var", "std")) and reduced <= 1:
         x = np.where(np.isnan(x), 1.0, x)  # see DIFFERENCES
-    theirs = row.theirs or _torch_prod
+    theirs = row.theirs or torch_prod
     compare(lambda t: row.ours(t, axis, keep), lambda t: theirs(t, axis, keep), [x])
 
 
@@ -343,10 +247,6 @@ def test_ops_along_one_axis_match_torch(row, data):
 
 # --- shape ops and indexing -----------------------------------------------------------
 
-def _draw_dim(data: Any, ndim: int) -> int:
-    return data.draw(st.integers(-max(ndim, 1), max(ndim, 1) - 1))
-
-
 SHAPE_OPS = [
     ("reshape -1", lambda data, x: ((lambda t: t.reshape(-1)),) * 2),
     ("view", lambda data, x: ((lambda t: t.view(*x.shape[::-1], 1)),) * 2),
@@ -354,11 +254,11 @@ SHAPE_OPS = [
     ("flatten from 1", lambda data, x: ((lambda t: t.flatten(min(1, x.ndim - 1))),) * 2),
     ("squeeze", lambda data, x: ((lambda t: t.squeeze()),) * 2),
     ("squeeze dim", lambda data, x: (lambda d: ((lambda t: t.squeeze(d)),) * 2)(
-        _draw_dim(data, x.ndim))),
+        draw_dim(data, x.ndim))),
     ("unsqueeze", lambda data, x: (lambda d: ((lambda t: t.unsqueeze(d)),) * 2)(
         data.draw(st.integers(-x.ndim - 1, x.ndim)))),
     ("transpose", lambda data, x: (lambda a, b: ((lambda t: t.transpose(a, b)),) * 2)(
-        _draw_dim(data, x.ndim), _draw_dim(data, x.ndim))),
+        draw_dim(data, x.ndim), draw_dim(data, x.ndim))),
     ("permute", lambda data, x: (lambda p: ((lambda t: t.permute(tuple(p))),) * 2)(
         data.draw(st.permutations(range(x.ndim))))),
     ("T", lambda data, x: (lambda t: t.T, lambda t: t.permute(tuple(reversed(range(t.ndim)))))),
@@ -375,34 +275,14 @@ def test_shape_ops_match_torch(name, make, data):
     compare(ours, theirs, [x])
 
 
-def indices(data: Any, shape: tuple[int, ...]) -> Any:
-    """A basic, advanced (repeats included), bool or mixed index for ``shape``."""
-    parts = []
-    for n in shape[:data.draw(st.integers(1, len(shape)))]:
-        kinds = ["slice"] + (["int", "array"] if n else [])
-        kind = data.draw(st.sampled_from(kinds))
-        if kind == "slice":
-            start = data.draw(st.integers(-n - 1, n + 1))
-            step = data.draw(st.sampled_from([1, 2]))
-            parts.append(slice(start, None, step))
-        elif kind == "int":
-            parts.append(data.draw(st.integers(-n, n - 1)))
-        else:
-            parts.append(data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=4)))
-    arrays = [p for p in parts if isinstance(p, list)]
-    if len(arrays) > 1:  # advanced indices broadcast together: give them one length
-        length = min(len(p) for p in arrays)
-        parts = [p[:length] if isinstance(p, list) else p for p in parts]
-    return tuple(parts)
-
-
 @given(data=st.data())
 def test_indexing_matches_torch_including_mixed_int_and_array_indices(data):
     x = data.draw(arrays_of(shapes(min_dims=1, max_dims=4)))
     index = indices(data, x.shape)
 
     def torch_index(t: Any) -> Any:
-        return t[tuple(torch.tensor(p) if isinstance(p, list) else p for p in index)]
+        return t[tuple(torch.tensor(p) if isinstance(p, (list, np.ndarray)) else p
+                       for p in index)]
     compare(lambda t: t[index], torch_index, [x])
 
 
@@ -419,8 +299,8 @@ def test_setitem_matches_torch_for_the_values_and_both_gradients(data):
     if any(isinstance(p, list) and len({i % n for i in p}) != len(p)
            for p, n in zip(index, x.shape)):  # see DIFFERENCES
         index = tuple(p[:1] if isinstance(p, list) else p for p in index)
-    target = torch.empty(x.shape)[tuple(torch.tensor(p) if isinstance(p, list) else p
-                                        for p in index)].shape
+    target = torch.empty(x.shape)[tuple(torch.tensor(p) if isinstance(p, (list, np.ndarray))
+                                        else p for p in index)].shape
     value = data.draw(arrays_of(tuple(target)[data.draw(st.integers(0, len(target))):],
                                 finite_only=True))
 
@@ -431,7 +311,8 @@ def test_setitem_matches_torch_for_the_values_and_both_gradients(data):
 
     def theirs(t: Any, v: Any) -> Any:
         out = t * 1.0
-        out[tuple(torch.tensor(p) if isinstance(p, list) else p for p in index)] = v
+        out[tuple(torch.tensor(p) if isinstance(p, (list, np.ndarray)) else p
+                  for p in index)] = v
         return out
     compare(ours, theirs, [x, value])
 
@@ -534,8 +415,8 @@ def _compare_value(ours_fn: Callable, torch_fn: Callable, xs: list[float]) -> No
     tensors = [torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in xs]
     expected = torch_fn(*tensors)
     out = ours_fn(*values)
-    _close(out.data, expected.item(), 1e-9, "forward")
+    assert_close(out.data, expected.item(), 1e-9, "forward")
     out.backward()
     grads = torch.autograd.grad(expected, tensors, allow_unused=True)
     for v, g in zip(values, grads):
-        _close(v.grad, 0.0 if g is None else g.item(), 1e-7, "gradient")
+        assert_close(v.grad, 0.0 if g is None else g.item(), 1e-7, "gradient")
