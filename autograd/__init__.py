@@ -12,6 +12,7 @@ from .animate import animate_backward
 from .draw import draw_graph
 from .explain import explain_backward
 from .function import Function
+from .fused import linear, softmax_cross_entropy
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import current_scope, grad, is_grad_enabled, name_scope, no_grad
 from .tensor import Tensor
@@ -21,7 +22,7 @@ from .value import Value
 __all__ = [
     "Function", "GradcheckError", "Tensor", "Value", "animate_backward", "concatenate",
     "conv", "current_scope", "draw_graph", "explain_backward", "functional", "grad",
-    "gradcheck", "gradgradcheck", "is_grad_enabled", "maximum", "minimum", "name_scope",
-    "no_grad", "stack", "where",
+    "gradcheck", "gradgradcheck", "is_grad_enabled", "linear", "maximum", "minimum",
+    "name_scope", "no_grad", "softmax_cross_entropy", "stack", "where",
 ]
 __version__ = "0.2.0"

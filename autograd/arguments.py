@@ -79,6 +79,8 @@ def normalize_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
 
 def one_axis(axis: Any, ndim: int, op: str) -> int:
     """One axis as a non-negative int (0 for a 0-d tensor, which accepts 0 and -1)."""
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, checked quickly
+        return axis % ndim
     if not is_int(axis):
         raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__} {axis!r}")
     (axis,) = normalize_axes(axis, ndim, op) or (0,)

@@ -208,17 +208,21 @@ else:  # pragma: no cover
         state.__exit__(None, None, None)
 
 
-def _quiet(function):  # noqa: ANN001, ANN202
-    """Apply ``function`` with NumPy's floating-point warnings off: the IEEE results
-    (inf, nan, 0 on underflow) are the documented answer, as in PyTorch."""
-    def quiet(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        token = silence_numpy_errors()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            restore_numpy_errors(token)
-    quiet.__name__ = getattr(function, "__name__", "quiet")
-    return quiet
+def _broadcast_to(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """``x`` broadcast to ``shape``: a read-only view, or for a small result a copy.
+
+    ``np.broadcast_to`` costs ~3 µs of Python, more than filling a few thousand
+    entries; the copy is writeable, so a leaf can keep it as its ``.grad`` as it is.
+    """
+    if type(x) is not np.ndarray:
+        x = np.asarray(x)
+    if x.shape == shape:
+        return x
+    if math.prod(shape) > 4096:
+        return np.broadcast_to(x, shape)
+    out = np.empty(shape, x.dtype)
+    out[...] = x
+    return out
 
 
 def _sum_to(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -261,14 +265,23 @@ def _matmul_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> 
     return x @ y
 
 
+def _linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """x @ weight.T + bias, the bias added into the product's fresh array."""
+    out = x @ weight.T
+    if out.dtype != bias.dtype:  # let NumPy promote
+        return out + bias
+    out += bias
+    return out
+
+
 def _expand_dims(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """``g`` with a size-1 axis inserted at each of ``axes`` (a reshape: a view)."""
     shape = list(g.shape)
     axes = (axes,) if isinstance(axes, int) else axes
     ndim = len(shape) + len(axes)
-    for axis in sorted(a % ndim for a in axes):
+    for axis in sorted([a % ndim for a in axes]):
         shape.insert(axis, 1)
-    return np.reshape(g, shape)
+    return g.reshape(shape)
 
 
 def _split(g: np.ndarray, ends: Any, axis: int) -> tuple:
@@ -292,7 +305,8 @@ def _mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray
     """The mean as sum / count: nan over an empty axis, without np.mean's warning."""
     axes = range(x.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
     count = math.prod(x.shape[a] for a in axes)
-    return np.divide(np.sum(x, axis=axis, keepdims=keepdims), count)
+    return np.divide(x.sum(axis=axis, keepdims=keepdims), count)
+
 
 
 def _zero_masks(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
@@ -302,24 +316,28 @@ def _zero_masks(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     return is_zero, count == 0, count == 1
 
 
+# The engine silences NumPy's floating-point warnings once around each op's forward
+# (``Tensor._apply``) and once around a backward pass (the backward guard), so these
+# are NumPy's functions as they are.
 array_math = SimpleNamespace(
-    exp=_quiet(np.exp), expm1=_quiet(np.expm1), log=_quiet(np.log), log1p=_quiet(np.log1p),
-    sqrt=_quiet(np.sqrt), power=_quiet(np.power), sigmoid=_quiet(_array_sigmoid),
-    softplus=_quiet(_array_softplus), tanh=np.tanh, sin=_quiet(np.sin), cos=_quiet(np.cos),
-    tan=_quiet(np.tan), abs=np.abs, sign=_array_sign, where=np.where, maximum=np.maximum,
-    minimum=np.minimum, divide=_quiet(np.divide), multiply=_quiet(np.multiply),
+    exp=np.exp, expm1=np.expm1, log=np.log, log1p=np.log1p, sqrt=np.sqrt, power=np.power,
+    sigmoid=_array_sigmoid, softplus=_array_softplus, tanh=np.tanh, sin=np.sin, cos=np.cos,
+    tan=np.tan, abs=np.abs, sign=_array_sign, where=np.where, maximum=np.maximum,
+    minimum=np.minimum, divide=np.divide, multiply=np.multiply,
     greater=_greater, less=_less, equal=_equal, greater_equal=_greater_equal,
     less_equal=_less_equal, logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
-    zeros_like=np.zeros_like, erf=_array_erf,
-    sum=_quiet(np.sum), mean=_quiet(_mean), amax=np.max, amin=np.min, prod=_quiet(np.prod),
-    copy=np.copy, zero_masks=_zero_masks,
-    broadcast_to=np.broadcast_to, sum_to=_sum_to, expand_dims=_expand_dims,
+    zeros_like=np.zeros_like, erf=_array_erf, mean=_mean, prod=np.prod, copy=np.copy,
+    zero_masks=_zero_masks, broadcast_to=_broadcast_to, sum_to=_sum_to,
+    expand_dims=_expand_dims,
     # Methods, not NumPy's functions: a VJP calls these per node, and the functions'
     # dispatch costs more than the work on a small array (every value here is an
     # ndarray or a NumPy scalar, which has the same methods).
+    sum=lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
+    amax=lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
+    amin=lambda x, axis=None, keepdims=False: x.min(axis=axis, keepdims=keepdims),
     reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),
     swapaxes=lambda x, a, b: x.swapaxes(a, b), squeeze=lambda x, axis: x.squeeze(axis),
-    matmul=np.matmul, matmul_laid_out_like=_matmul_laid_out_like,
+    matmul=np.matmul, matmul_laid_out_like=_matmul_laid_out_like, linear=_linear,
     getitem=lambda x, index: x[index], scatter_add=_scatter_add, split=_split,
     unstack=_unstack, concatenate=np.concatenate, stack=np.stack,
     shape=lambda x: x.shape, ndim=lambda x: x.ndim, tie_share=_tie_share, cumsum=np.cumsum,

@@ -147,11 +147,12 @@ def numerical_jacobians(fn: Callable[..., Any], points: list[Any],
             moved[i].reshape(-1)[j] += delta
         return _flat(_output(fn, _leaves(moved)).data)
 
+    out_size = _flat(_output(fn, _leaves(points)).data).size
     jacobians = []
     for i, point in enumerate(points):
         columns = [(evaluate(i, j, eps) - evaluate(i, j, -eps)) / (2 * eps)
                    for j in range(_flat(point).size)]
-        jacobians.append(np.stack(columns, axis=1) if columns else np.zeros((0, 0)))
+        jacobians.append(np.stack(columns, axis=1) if columns else np.zeros((out_size, 0)))
     return jacobians
 
 

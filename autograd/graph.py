@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
-
+from .backends import restore_numpy_errors, silence_numpy_errors
 from .op import Op
 
 
@@ -89,10 +88,10 @@ class Node:
     # floats that always fit, so it keeps None and the engine skips a call per edge;
     # Tensor defines the method (un-broadcasting).
     _fit_grad: Callable[[Any], Any] | None = None
-    # ``_backward_guard(order)``: a context the engine enters around a backward pass, or
-    # None. Tensor's checks that no tensor was changed in place after an op used it
-    # (the version counter) and keeps NumPy's floating-point warnings off.
-    _backward_guard: Callable[[list], Any] | None = None
+    # ``_check_before_backward(order)``: raises if the graph cannot be walked, or None.
+    # Tensor's checks that no tensor was changed in place after an op used it (the
+    # version counter).
+    _check_before_backward: Callable[[list], None] | None = None
 
     @property
     def label(self) -> str:
@@ -204,9 +203,14 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
             "create the leaves with requires_grad=True")
     order = topological_order(root)
     grads: dict[Node, Any] = {root: seed}
-    guard = root._backward_guard  # Tensor's version check (see Node._backward_guard)
-    with (nullcontext() if guard is None else guard(order)), np.errstate(all="ignore"):
+    check = root._check_before_backward
+    if check is not None:
+        check(order)
+    token = silence_numpy_errors()  # inf and nan are the documented answers, as PyTorch
+    try:
         _walk(order, grads, store_intermediate_grads, create_graph, observe)
+    finally:
+        restore_numpy_errors(token)
     return order, grads
 
 

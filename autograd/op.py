@@ -116,4 +116,12 @@ def _raw_rule(op: Op) -> Callable[[Any, Any], Any]:
             return (left_vjp(xp, g, ad, bd, y, *params) if a.requires_grad else None,
                     right_vjp(xp, g, ad, bd, y, *params) if b.requires_grad else None)
         return binary
-    raise ValueError(f"Op {op.name}: give one VJP per input (1 or 2), or variadic=True")
+    if not vjps:
+        raise ValueError(f"Op {op.name}: give one VJP per input, or variadic=True")
+
+    def nary(node: Any, g: Any) -> tuple:
+        parents = node.parents
+        inputs = [p.data for p in parents]
+        return tuple(vjp(node.xp, g, *inputs, node.data, *node._params) if p.requires_grad
+                     else None for p, vjp in zip(parents, vjps))
+    return nary

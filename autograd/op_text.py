@@ -57,7 +57,7 @@ def derivative_texts(node: Any, out: str, inputs: list[str]) -> list[str | None]
     if len(inputs) == 1:
         names["x"] = inputs[0]
     else:
-        names["a"], names["b"] = inputs
+        names.update(zip("abc", inputs))
     return [formula.format(**names) for formula in formulas]
 
 

@@ -21,7 +21,7 @@ from .op import Op
 from .ops import elementwise as ew
 from .ops.linalg import MATMUL
 from .ops.shape import SUM_TO
-from .tensor_inplace import CLOCK, BackwardGuard, InPlaceOps
+from .tensor_inplace import CLOCK, InPlaceOps, check_versions
 from .tensor_protocols import TensorProtocols
 from .tensor_reductions import Reductions
 from .tensor_shape_ops import ShapeOps
@@ -90,8 +90,8 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         out._made = CLOCK[0]
         return out
 
-    #: The engine enters ``_backward_guard(order)`` around a backward pass.
-    _backward_guard = BackwardGuard
+    #: The engine calls ``_check_before_backward(order)`` before a backward pass.
+    _check_before_backward = staticmethod(check_versions)
 
     # --- what the engine and the node backend ask of a node kind -----------------------
 
@@ -126,17 +126,17 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         """
         if not self.requires_grad:
             return None
-        shape = self.data.shape
+        data = self.data
+        if type(grad) is np.ndarray and grad.shape == data.shape:  # the common case
+            return grad if grad.dtype == data.dtype else grad.astype(data.dtype)
+        shape = data.shape
         if isinstance(grad, Tensor):  # create_graph: un-broadcast with a recorded op
             return grad if grad.shape == shape else Tensor._apply(SUM_TO, (grad,), shape)
-        if type(grad) is not np.ndarray or grad.shape != shape:
-            grad = array_math.sum_to(grad, shape)
-            if grad.shape != shape:
-                raise RuntimeError(f"autograd internal error: {self.op or 'leaf'} received a "
-                                   f"gradient of shape {grad.shape} for shape {self.shape}")
-        if grad.dtype != self.data.dtype:
-            grad = grad.astype(self.data.dtype)
-        return grad
+        grad = array_math.sum_to(grad, shape)
+        if grad.shape != shape:
+            raise RuntimeError(f"autograd internal error: {self.op or 'leaf'} received a "
+                               f"gradient of shape {grad.shape} for shape {self.shape}")
+        return grad if grad.dtype == data.dtype else grad.astype(data.dtype)
 
     def _seed(self, grad: Any) -> np.ndarray:
         if grad is None:
@@ -144,7 +144,9 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
                 raise ValueError(f"backward: grad can be omitted only for a one-element "
                                  f"tensor; this one has shape {self.shape}, so pass "
                                  f"grad= an array of that shape")
-            return np.ones_like(self.data)
+            seed = np.empty(self.data.shape, self.data.dtype)
+            seed.fill(1)  # np.ones, at half its cost
+            return seed
         seed = float_array(grad, self.data.dtype, "backward")
         if seed.shape != self.data.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has "

@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from .backends import restore_numpy_errors, silence_numpy_errors
 from .graph import is_grad_enabled
 
 #: The clock of in-place changes: [the stamp of the latest one].
@@ -114,24 +113,6 @@ def _copy_of(tensor: Any) -> Any:
     for name in _STATE:
         setattr(copy, name, getattr(tensor, name, 0))
     return copy
-
-
-class BackwardGuard:
-    """Entered by the engine around a Tensor backward pass: checks that no tensor the
-    graph depends on was changed in place after use, and keeps NumPy's floating-point
-    warnings off (inf and nan are the documented answers, as in PyTorch)."""
-
-    __slots__ = ("order", "token")
-
-    def __init__(self, order: list) -> None:
-        self.order = order
-
-    def __enter__(self) -> None:
-        check_versions(self.order)
-        self.token = silence_numpy_errors()
-
-    def __exit__(self, *exc_info: object) -> None:
-        restore_numpy_errors(self.token)
 
 
 def check_versions(order: list) -> None:

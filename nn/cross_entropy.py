@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor, Value, softmax_cross_entropy
 
 from .losses_common import _check_reduction, _flatten, _has_value, _mismatch, _reduce_values
 
@@ -39,24 +39,48 @@ def values_log_softmax(row: list[Any]) -> list[Value]:
     return [v - log_total for v in row]
 
 
-def _indices(name: str, target: np.ndarray, classes: int, ignore_index: int) -> np.ndarray:
+def _indices(name: str, target: np.ndarray, classes: int, ignore_index: int
+             ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The targets as int64 class indices, and where they are not ``ignore_index``
+    (None when every entry counts)."""
     if target.dtype.kind == "f" and not np.all(np.mod(target, 1) == 0):
         raise ValueError(f"{name}: class-index targets must be integers, got {target.dtype} "
                          "values with a fraction")
     if target.dtype.kind not in "iuf":
         raise ValueError(f"{name}: targets must be class indices or class probabilities, got "
                          f"dtype {target.dtype}")
-    indices = target.astype(np.int64)
-    used = indices[indices != ignore_index]
+    indices = target.astype(np.int64, copy=False)
+    in_range = not indices.size or (indices.min() >= 0 and indices.max() < classes)
+    if in_range and not 0 <= ignore_index < classes:
+        return indices, None  # every index is a class, so none is ignore_index
+    valid = indices != ignore_index
+    used = indices[valid]
     if used.size and (used.min() < 0 or used.max() >= classes):
         raise ValueError(f"{name}: class index out of range [0, {classes}): found "
                          f"{used.min()}..{used.max()}")
-    return indices
+    return indices, valid
 
 
-def _weights(name: str, weight: Any, classes: int) -> np.ndarray:
+def _one_hot_weights(indices: np.ndarray, valid: np.ndarray | None, w: np.ndarray | None,
+                     classes: int, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per entry, w[y] at its class y along ``axis`` and 0 elsewhere (0 for an ignored
+    entry); and the per-entry weights w[y]."""
+    if valid is None:
+        safe, picked = indices, np.ones(indices.shape) if w is None else w[indices]
+    else:
+        safe = np.where(valid, indices, 0)
+        picked = valid.astype(np.float64) if w is None else w[safe] * valid
+    rows = picked.size
+    table = np.zeros((rows, classes))
+    table[np.arange(rows), safe.reshape(-1)] = picked.reshape(-1)
+    table = table.reshape(*indices.shape, classes)
+    return (table if axis == indices.ndim else np.moveaxis(table, -1, axis)), picked
+
+
+def _weights(name: str, weight: Any, classes: int) -> np.ndarray | None:
+    """The per-class weights as a float64 array, or None for all ones."""
     if weight is None:
-        return np.ones(classes)
+        return None
     w = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=np.float64)
     if w.shape != (classes,):
         raise ValueError(f"{name}: weight must hold one number per class, shape ({classes},), "
@@ -71,42 +95,41 @@ def _smoothing(name: str, label_smoothing: Any) -> float:
     return float(label_smoothing)
 
 
-def _tensor_loss(name: str, logp: Tensor, target: Any, weight: Any, ignore_index: int,
-                 reduction: str, smoothing: float, allow_probabilities: bool) -> Tensor:
-    axis = 0 if logp.ndim == 1 else 1
-    classes = logp.shape[axis]
+def _target_weights(name: str, shape: tuple[int, ...], target: Any, weight: Any,
+                    ignore_index: int, smoothing: float, allow_probabilities: bool
+                    ) -> tuple[np.ndarray, float]:
+    """The loss as -sum(W * log p): the weights W (the input's shape) and the mean's
+    divisor (the summed target weights; the number of samples for probabilities)."""
+    axis = 0 if len(shape) == 1 else 1
+    classes = shape[axis]
     w = _weights(name, weight, classes)
-    w_axis = w.reshape([classes if i == axis else 1 for i in range(logp.ndim)])
+    w_axis = 1.0 if w is None else w.reshape([classes if i == axis else 1
+                                              for i in range(len(shape))])
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if t.shape == logp.shape and allow_probabilities and t.dtype.kind == "f":
+    if t.shape == shape and allow_probabilities and t.dtype.kind == "f":
         q = t * (1 - smoothing) + smoothing / classes
-        terms = -(logp * (q * w_axis).astype(logp.dtype)).sum(axis=axis)
-        if reduction == "none":
-            return terms
-        if reduction == "sum":
-            return terms.sum()
-        return terms.sum() / terms.size if terms.size else terms.sum() * math.nan
-    sample_shape = logp.shape[:axis] + logp.shape[axis + 1:]
+        samples = math.prod(shape) // classes
+        return q * w_axis, float(samples)
+    sample_shape = shape[:axis] + shape[axis + 1:]
     if t.shape != sample_shape:
-        raise _mismatch(name, logp.shape, t.shape)
-    y = _indices(name, t, classes, ignore_index)
-    valid = y != ignore_index
-    safe = np.where(valid, y, 0)
-    onehot = (np.expand_dims(safe, axis) == np.arange(classes).reshape(w_axis.shape)) \
-        & np.expand_dims(valid, axis)
-    w_y = w[safe] * valid
-    terms = -(logp * (onehot * w_axis * (1 - smoothing)).astype(logp.dtype)).sum(axis=axis)
+        raise _mismatch(name, shape, t.shape)
+    indices, valid = _indices(name, t, classes, ignore_index)
+    weights, picked = _one_hot_weights(indices, valid, w, classes, axis)
     if smoothing:
-        spread = w_axis * np.expand_dims(valid, axis) * (smoothing / classes)
-        terms = terms - (logp * spread.astype(logp.dtype)).sum(axis=axis)
+        counted = 1.0 if valid is None else np.expand_dims(valid, axis)
+        spread = w_axis * counted * (smoothing / classes)
+        weights = weights * (1 - smoothing) + spread
+    return weights, float(picked.sum())
+
+
+def _reduced(terms: Any, total: Any, reduction: str, divisor: float) -> Any:
+    """The per-sample losses, their sum, or their (weighted) mean: nan when nothing
+    counts (0 / 0, as PyTorch)."""
     if reduction == "none":
         return terms
     if reduction == "sum":
-        return terms.sum()
-    total_weight = float(w_y.sum())
-    if total_weight == 0.0:  # every entry ignored: 0 / 0, as PyTorch
-        return terms.sum() * math.nan
-    return terms.sum() / total_weight
+        return total
+    return total / divisor if divisor else total * math.nan
 
 
 def _values_loss(name: str, input: Any, target: Any, weight: Any, ignore_index: int,
@@ -118,6 +141,7 @@ def _values_loss(name: str, input: Any, target: Any, weight: Any, ignore_index: 
     classes = shape[-1]
     rows = [logits[i:i + classes] for i in range(0, len(logits), classes)]
     w = _weights(name, weight, classes)
+    w = np.ones(classes) if w is None else w
     t = np.asarray(_plain(target), dtype=np.float64)
     terms, total_weight = [], 0.0
     if t.shape == shape:
@@ -128,7 +152,7 @@ def _values_loss(name: str, input: Any, target: Any, weight: Any, ignore_index: 
                               Value(0.0)))
         total_weight = float(len(rows))
     elif t.shape == shape[:-1]:
-        for row, k in zip(rows, _indices(name, t, classes, ignore_index).reshape(-1)):
+        for row, k in zip(rows, _indices(name, t, classes, ignore_index)[0].reshape(-1)):
             if k == ignore_index:
                 terms.append(Value(0.0))
                 continue
@@ -173,8 +197,16 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     input = input if isinstance(input, Tensor) else Tensor(input)
     if input.ndim == 0:
         raise ValueError(f"{name}: logits need a class axis, got shape ()")
-    logp = input.log_softmax(axis=0 if input.ndim == 1 else 1)
-    return _tensor_loss(name, logp, target, weight, ignore_index, reduction, smoothing, True)
+    axis = 0 if input.ndim == 1 else 1
+    weights, divisor = _target_weights(name, input.shape, target, weight, ignore_index,
+                                       smoothing, True)
+    if reduction == "none":
+        return -(input.log_softmax(axis=axis) * weights.astype(input.dtype)).sum(axis=axis)
+    if reduction == "mean":
+        if not divisor:  # nothing counts: 0 / 0, as PyTorch
+            return softmax_cross_entropy(input, weights, axis) * math.nan
+        weights = weights / divisor
+    return softmax_cross_entropy(input, weights, axis)
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
@@ -187,4 +219,8 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     input = input if isinstance(input, Tensor) else Tensor(input)
     if input.ndim == 0:
         raise ValueError(f"{name}: input needs a class axis, got shape ()")
-    return _tensor_loss(name, input, target, weight, ignore_index, reduction, 0.0, False)
+    axis = 0 if input.ndim == 1 else 1
+    weights, divisor = _target_weights(name, input.shape, target, weight, ignore_index, 0.0,
+                                       False)
+    terms = -(input * weights.astype(input.dtype)).sum(axis=axis)
+    return _reduced(terms, terms.sum(), reduction, divisor)

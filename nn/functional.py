@@ -163,6 +163,7 @@ __all__ = [
 
 # --- convolution, pooling, normalisation, embeddings, GELU/SiLU/ELU ---------------------
 # (the layers are in conv.py, pooling.py, normalization.py, embedding.py)
+from autograd import linear  # noqa: E402
 from autograd.conv import avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: E402
 
 from .embedding import embedding  # noqa: E402
@@ -184,5 +185,5 @@ def elu(x: Any, alpha: float = 1.0) -> Any:
     return _map(lambda v: v.elu(alpha), x)
 
 
-__all__ += ["avg_pool2d", "batch_norm", "conv1d", "conv2d", "elu", "embedding", "gelu",
+__all__ += ["avg_pool2d", "batch_norm", "conv1d", "conv2d", "elu", "embedding", "gelu", "linear",
             "layer_norm", "max_pool2d", "silu"]

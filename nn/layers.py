@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, linear
 
 from . import functional as F  # noqa: N812 - the PyTorch idiom
 from . import init as nn_init
@@ -64,8 +64,7 @@ class Linear(Module):
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             raise ValueError(f"Linear(in_features={self.in_features}): input of shape "
                              f"{x.shape} must have {self.in_features} features in its last axis")
-        out = x @ self.weight.T
-        return out if self.bias is None else out + self.bias
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

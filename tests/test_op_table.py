@@ -82,6 +82,10 @@ def tensor_operands(draw, row):
         left = draw(st.sampled_from([(k,), (*batch, n, k)]))
         right = draw(st.sampled_from([(k,), (k, m)] + ([(*batch, k, m)] if batch else [])))
         shapes_ = (left, right)
+    elif row.name == "linear":  # x (..., in), W (out, in), b (out,)
+        n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+        batch = draw(st.sampled_from([(), (0,), (2,), (2, 3)]))
+        shapes_ = ((*batch, n_in), (n_out, n_in), (n_out,))
     elif row.name in ("concatenate", "stack"):
         shape = draw(shapes(min_dims=1))
         other = list(shape)

@@ -2,8 +2,8 @@
 
 from .conv import CONV_OPS
 from .elementwise import ELEMENTWISE
-from .linalg import MATMUL
+from .linalg import LINEAR, MATMUL
 from .shape import SHAPE_OPS
 
 #: Every op by name: what drawing, testing and error messages look ops up in.
-ALL_OPS = {op.name: op for op in (*ELEMENTWISE, MATMUL, *SHAPE_OPS, *CONV_OPS)}
+ALL_OPS = {op.name: op for op in (*ELEMENTWISE, MATMUL, LINEAR, *SHAPE_OPS, *CONV_OPS)}

@@ -15,8 +15,9 @@ from ..op import KINK_AT_TIES, Op
 
 
 def _expand(xp: Any, g: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
-    """Give a reduced gradient back its reduced axes (size 1), so that it broadcasts."""
-    return g if keepdims else xp.expand_dims(g, axes)
+    """Give a reduced gradient back its reduced axes (size 1), so that it broadcasts
+    (a full reduction's 0-d gradient broadcasts as it is)."""
+    return g if keepdims or xp.ndim(g) == 0 else xp.expand_dims(g, axes)
 
 
 def _inverse(permutation: tuple[int, ...]) -> tuple[int, ...]:
@@ -54,6 +55,24 @@ LOG_SOFTMAX = Op("log_softmax", lambda xp, x, axis: _log_softmax(xp, x, axis),
                  (lambda xp, g, x, y, axis:
                      g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True),),
                  formula=("g - softmax({x})*sum(g)",))
+
+
+def _softmax_cross_entropy(xp: Any, z: Any, weights: Any, row_totals: Any, axis: int) -> Any:
+    """-sum(weights * log_softmax(z)); an entry of weight 0 counts for nothing, even
+    where its log-probability is -inf (PyTorch's nll picks, it does not multiply)."""
+    logp = _log_softmax(xp, z, axis)
+    total = xp.sum(weights * logp)
+    if not xp.isfinite(total):  # 0 * -inf is nan: redo it without those entries
+        total = xp.sum(xp.where(xp.equal(weights, 0.0), xp.zeros_like(logp), weights * logp))
+    return -total
+
+
+# d/dz of -sum_c w_c log softmax(z)_c = softmax(z) * sum_c w_c - w, along the class axis.
+SOFTMAX_CROSS_ENTROPY = Op(
+    "softmax_cross_entropy", _softmax_cross_entropy,
+    (lambda xp, g, z, y, weights, row_totals, axis:
+        (_softmax(xp, z, axis) * row_totals - weights) * g,),
+    formula=("g * (softmax({x}) * sum(w) - w)",))
 CUMSUM = Op("cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
             (lambda xp, g, x, y, axis:
                 xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis),),
@@ -217,5 +236,5 @@ WHERE = Op("where", lambda xp, a, b, condition: xp.where(condition, a, b),
            formula=("g where the condition holds, else 0", "g where it does not, else 0"))
 
 SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, PROD, VAR, STD, NORM, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
-             CUMSUM, CLONE, FLIP, RESHAPE, TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM,
-             SCATTER_ADD, CONCATENATE, STACK, WHERE)
+             SOFTMAX_CROSS_ENTROPY, CUMSUM, CLONE, FLIP, RESHAPE, TRANSPOSE, BROADCAST_TO,
+             SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE, STACK, WHERE)

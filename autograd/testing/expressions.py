@@ -132,9 +132,10 @@ def _draw_steps(draw: st.DrawFn, leaves: list[Any], ops: Sequence[Op], min_ops: 
         n = len(nodes)
         first = n - 1 - draw(st.integers(0, n - 1))  # shrinks towards the newest node
         second = draw(st.integers(0, n - 1))
+        others = (second, (second + 1) % n)  # a third operand (linear's): the next node
         candidates = []  # per op, its tame applications; ops are drawn evenly
         for op in ops:
-            args = (first,) if op.arity == 1 else (first, second)
+            args = (first, *others[:op.arity - 1])
             operands = [nodes[a] for a in args]
             tame = []
             for param in op.params(*(node.data for node in operands)):

@@ -279,6 +279,21 @@ def _matmul_params(a: Any, b: Any) -> list[None]:
     return [None]
 
 
+def _linear_params(x: Any, w: Any, b: Any) -> list[None]:
+    x, w, b = np.asarray(x), np.asarray(w), np.asarray(b)
+    fits = x.ndim >= 1 and w.ndim == 2 and x.shape[-1] == w.shape[1] and b.shape == w.shape[:1]
+    return [None] if fits else []
+
+
+def _target_weights_params(x: Any) -> list[tuple[str, np.ndarray, int]]:
+    """Unnormalised target weights (some 0, some above 1) along each axis of ``x``."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return []
+    weights = np.round(np.abs(np.sin(np.arange(x.size) * 1.7)) * 1.5, 1).reshape(x.shape)
+    return [("w", weights, axis) for axis in range(-1, x.ndim - 1)]
+
+
 def _gram(x: Any) -> Any:
     return x @ x.T
 
@@ -344,6 +359,8 @@ TENSOR_OPS: tuple[Op, ...] = (
        ("getitem", "scatter_add")),
     Op("matmul", 2, "{0} @ {1}", lambda a, b, p: a @ b, _matmul_params, ("matmul",)),
     _unary("gram", "{0} @ {0}.T", _gram, lambda x: np.ndim(x) in (1, 2), covers="matmul"),
+    Op("linear", 3, "linear({0}, {1}, {2})", lambda x, w, b, p: autograd.linear(x, w, b),
+       _linear_params, ("linear",)),
     Op("concatenate", 2, "concatenate([{0}, {1}], axis={p})",
        lambda a, b, p: autograd.concatenate([a, b], axis=p), _joinable, ("concatenate",)),
     Op("stack", 2, "stack([{0}, {1}], axis={p})", lambda a, b, p: autograd.stack([a, b], axis=p),
@@ -370,6 +387,9 @@ TENSOR_OPS: tuple[Op, ...] = (
        ("softmax",)),
     Op("log_softmax", 1, "{0}.log_softmax(axis={p})", lambda x, p: x.log_softmax(axis=p),
        _axis_params, ("log_softmax",)),
+    Op("softmax_cross_entropy", 1, "softmax_cross_entropy({0}, {p[0]}, axis={p[2]})",
+       lambda x, p: autograd.softmax_cross_entropy(x, p[1], p[2]), _target_weights_params,
+       ("softmax_cross_entropy",)),
     Op("cumsum", 1, "{0}.cumsum({p})", lambda x, p: x.cumsum(p), _axis_params,
        ("cumsum", "flip")),
     Op("flip", 1, "{0}.flip({p})", lambda x, p: x.flip(p), _axis_params, ("flip",)),

@@ -1,0 +1,73 @@
+"""A network's two workhorses as one op each: the fully connected layer and the
+softmax cross-entropy loss.
+
+Written with the elementary ops they would take four and eight nodes; as one op
+(``ops/linalg.py``: LINEAR, ``ops/shape.py``: SOFTMAX_CROSS_ENTROPY) each is one node
+whose rules compute the gradient directly, with fewer temporary arrays. Both are
+differentiable to any order, like every op of the table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .arguments import float_array, one_axis
+from .ops.linalg import LINEAR
+from .ops.shape import SOFTMAX_CROSS_ENTROPY
+from .tensor import Tensor, as_tensor, matmul
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``, as ``torch.nn.functional.linear``.
+
+    ``input`` is (..., in_features), ``weight`` (out_features, in_features), ``bias``
+    (out_features,) or None. d/d input = g @ W, d/dW = g^T @ input summed over the
+    batch, d/db = g summed over the batch.
+    """
+    weight = _tensor(weight, "linear", "weight")
+    x = as_tensor(input, "linear", like=weight)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got "
+                         f"shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} must have {weight.shape[1]} "
+                         f"features in its last axis (weight has shape {weight.shape})")
+    if bias is None:
+        return matmul(x, weight.T)
+    bias = _tensor(bias, "linear", "bias")
+    if bias.shape != (weight.shape[0],):
+        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got "
+                         f"{bias.shape}")
+    return Tensor._apply(LINEAR, (x, weight, bias))
+
+
+def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -> Tensor:
+    """``-sum(target_weights * log_softmax(logits, axis))`` as one 0-d node.
+
+    ``target_weights`` (a constant array of the logits' shape) is the target
+    distribution, unnormalised: a one-hot row per sample for class labels, scaled by
+    class weights and 1/N for a mean. Entries of weight 0 count for nothing even where
+    a logit is -inf. The gradient is softmax(z) * sum_c w_c - w along ``axis``.
+    """
+    logits = _tensor(logits, "softmax_cross_entropy", "logits")
+    if logits.ndim == 0:
+        raise ValueError("softmax_cross_entropy: logits need a class axis, got shape ()")
+    axis = one_axis(axis, logits.ndim, "softmax_cross_entropy")
+    weights = target_weights
+    if type(weights) is not np.ndarray or weights.dtype != logits.dtype:
+        weights = float_array(weights, logits.dtype, "softmax_cross_entropy", copy=False)
+    if weights.shape != logits.shape:
+        raise ValueError(f"softmax_cross_entropy: target_weights must have the logits' shape "
+                         f"{logits.shape}, got {weights.shape}")
+    row_totals = weights.sum(axis=axis, keepdims=True)
+    return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis)
+
+
+def _tensor(x: Any, op: str, name: str) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: {name} must be a floating Tensor, got dtype {x.dtype}")
+    return x
