@@ -21,8 +21,7 @@ un-broadcasts; ``_initial_grad``), how ``parents`` are stored, and the raw backe
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .backends import restore_numpy_errors, silence_numpy_errors
@@ -346,22 +345,31 @@ def is_grad_enabled() -> bool:
     return _state.recording is not None
 
 
-@contextmanager
-def name_scope(name: str) -> Iterator[str]:
+class name_scope:  # noqa: N801 - used as a function, like no_grad
     """Nodes made inside are tagged with the dotted scope path (``mlp.layers.0``).
 
-    ``nn.Module.__call__`` enters one so that ``draw_graph`` can group a module's
-    nodes into a cluster. Leaving restores the outer scope even after an exception.
+    ``nn.Module.__call__`` enters one per call so that ``draw_graph`` can group a
+    module's nodes into a cluster (a class, not a generator: it is entered per module
+    call). ``with name_scope("x") as path`` gives the full path. Leaving restores the
+    outer scope even after an exception.
     """
-    state = _state
-    outer, outer_recording = state.scope, state.recording
-    state.scope = f"{outer}.{name}" if outer else name
-    if outer_recording is not None:
-        state.recording = state.scope
-    try:
-        yield state.scope
-    finally:
-        state.scope, state.recording = outer, outer_recording
+
+    __slots__ = ("name", "_outer")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> str:
+        state = _state
+        outer = state.scope
+        self._outer = outer, state.recording
+        state.scope = scope = f"{outer}.{self.name}" if outer else self.name
+        if state.recording is not None:
+            state.recording = scope
+        return scope
+
+    def __exit__(self, *exc_info: object) -> None:
+        _state.scope, _state.recording = self._outer
 
 
 def current_scope() -> str:

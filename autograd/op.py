@@ -119,9 +119,9 @@ def _raw_rule(op: Op) -> Callable[[Any, Any], Any]:
     if not vjps:
         raise ValueError(f"Op {op.name}: give one VJP per input, or variadic=True")
 
-    def nary(node: Any, g: Any) -> tuple:
-        parents = node.parents
+    def nary(node: Any, g: Any) -> list:
+        parents, xp, y, params = node.parents, node.xp, node.data, node._params
         inputs = [p.data for p in parents]
-        return tuple(vjp(node.xp, g, *inputs, node.data, *node._params) if p.requires_grad
-                     else None for p, vjp in zip(parents, vjps))
+        return [vjp(xp, g, *inputs, y, *params) if p.requires_grad else None
+                for p, vjp in zip(parents, vjps)]
     return nary

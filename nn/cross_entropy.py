@@ -202,11 +202,10 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
                                        smoothing, True)
     if reduction == "none":
         return -(input.log_softmax(axis=axis) * weights.astype(input.dtype)).sum(axis=axis)
-    if reduction == "mean":
-        if not divisor:  # nothing counts: 0 / 0, as PyTorch
-            return softmax_cross_entropy(input, weights, axis) * math.nan
-        weights = weights / divisor
-    return softmax_cross_entropy(input, weights, axis)
+    if reduction == "mean" and divisor:
+        weights *= 1.0 / divisor  # weights is a fresh array
+    loss = softmax_cross_entropy(input, weights.astype(input.dtype, copy=False), axis)
+    return loss * math.nan if reduction == "mean" and not divisor else loss  # 0/0: PyTorch
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,

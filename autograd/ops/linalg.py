@@ -42,6 +42,8 @@ MATMUL = Op("matmul", lambda xp, a, b: xp.matmul(a, b), (_grad_left, _grad_right
 
 def _linear_grad_weight(xp: Any, g: Any, x: Any, w: Any, b: Any, y: Any) -> Any:
     """g^T @ x with the batch axes flattened: the (out, in) sum over every sample."""
+    if xp.ndim(x) == 2:
+        return xp.matmul(xp.swapaxes(g, 0, 1), x)
     n_out, n_in = xp.shape(w)
     rows = math.prod(xp.shape(x)[:-1])
     return xp.matmul(xp.swapaxes(xp.reshape(g, (rows, n_out)), 0, 1),
@@ -51,5 +53,5 @@ def _linear_grad_weight(xp: Any, g: Any, x: Any, w: Any, b: Any, y: Any) -> Any:
 LINEAR = Op("linear", lambda xp, x, w, b: xp.linear(x, w, b),
             (lambda xp, g, x, w, b, y: xp.matmul(g, w),
              _linear_grad_weight,
-             lambda xp, g, x, w, b, y: g),  # the engine sums it over the batch axes
+             lambda xp, g, x, w, b, y: xp.sum(g, axis=tuple(range(xp.ndim(g) - 1)))),
             formula=("g @ {b}", "g.T @ {a}", "g summed over the batch"))
