@@ -64,12 +64,20 @@ def is_parameter(x: Any) -> bool:
 
 
 def zero_grads(params: Iterable[Value | Tensor], set_to_none: bool = True) -> None:
-    """Reset gradients: a Tensor's to None (or zeros), a Value's to 0.0."""
+    """Reset gradients: a Tensor's to None, or to zeros (written into its gradient array
+    when that is a writeable array of its shape and dtype, as PyTorch); a Value's to 0.0."""
     for p in params:
-        if isinstance(p, Tensor):
-            p.grad = None if set_to_none else np.zeros_like(p.data)
-        else:
+        if not isinstance(p, Tensor):
             p.grad = 0.0
+        elif set_to_none:
+            p.grad = None
+        else:
+            g, data = p.grad, p.data
+            if type(g) is np.ndarray and g.flags.writeable and g.shape == data.shape \
+                    and g.dtype == data.dtype:
+                g.fill(0)
+            else:
+                p.grad = np.zeros_like(data)
 
 
 class RemovableHandle:
