@@ -112,6 +112,13 @@ class Module(StateDictMixin):
 
     _scope_name: str | None = None
     _hook_counter = 0
+    # per class, for __call__: its name, and the scope of a module that has no parent
+    _type_name = "Module"
+    _root_scope = "module"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._type_name, cls._root_scope = cls.__name__, cls.__name__.lower()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         module = super().__new__(cls)
@@ -233,12 +240,13 @@ class Module(StateDictMixin):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._containers:
             _name_container_children(self)
-        with name_scope(self._scope_name or type(self).__name__.lower()) as path:
-            note_module(path, type(self).__name__)  # so a drawing can say "Linear (path)"
+        with name_scope(self._scope_name or self._root_scope) as path:
+            note_module(path, self._type_name)  # so a drawing can say "Linear (path)"
             out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            replaced = hook(self, args, out)
-            out = out if replaced is None else replaced
+        if self._forward_hooks:  # most modules have none: no list to copy
+            for hook in list(self._forward_hooks.values()):
+                replaced = hook(self, args, out)
+                out = out if replaced is None else replaced
         return out
 
     def register_forward_hook(self, hook: Callable[[Module, tuple, Any], Any]
