@@ -153,6 +153,18 @@ def test_a_bad_gradient_leaves_every_parameter_and_buffer_unchanged(case, data):
             np.testing.assert_array_equal(after[i][name], value)
 
 
+def test_a_number_as_the_gradient_of_a_tensor_is_checked_as_an_array():
+    p = Tensor(np.ones(3), requires_grad=True)
+    p.grad = 1.0
+    with pytest.raises(ValueError, match=r"params\[0\] has shape \(3,\) but its grad has "
+                                         r"shape \(\)"):
+        optim.SGD([p], lr=0.1).step()
+    scalar = Tensor(2.0, requires_grad=True)
+    scalar.grad = 1.0
+    optim.SGD([scalar], lr=0.5).step()
+    assert scalar.data.shape == () and scalar.data == 1.5
+
+
 def test_scratch_arrays_are_not_part_of_the_state_and_a_resumed_step_is_identical():
     rng = np.random.default_rng(3)
     a = Tensor(rng.normal(size=(5, 4)), requires_grad=True)

@@ -150,7 +150,8 @@ class Optimizer:
         g = p.grad
         if g is None:
             return None
-        if type(g) is float:  # a Value's, almost always
+        is_value = isinstance(p, Value)
+        if is_value and type(g) is float:  # almost always, for a Value
             return g
         if type(g) is not np.ndarray:
             g = np.asarray(g)
@@ -159,7 +160,7 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}.step: params[{i}] has shape {shape} but "
                              f"its grad has shape {g.shape} and dtype {g.dtype}; nothing was "
                              "updated")
-        if isinstance(p, Value):
+        if is_value:
             return float(g)
         dtype = p.data.dtype
         if dtype.kind != "f":  # data assigned by hand as integers: step in float64
