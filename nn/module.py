@@ -64,12 +64,20 @@ def is_parameter(x: Any) -> bool:
 
 
 def zero_grads(params: Iterable[Value | Tensor], set_to_none: bool = True) -> None:
-    """Reset gradients: a Tensor's to None (or zeros), a Value's to 0.0."""
+    """Reset gradients: a Tensor's to None, or to zeros (written into its gradient array
+    when that is a writeable array of its shape and dtype, as PyTorch); a Value's to 0.0."""
     for p in params:
-        if isinstance(p, Tensor):
-            p.grad = None if set_to_none else np.zeros_like(p.data)
-        else:
+        if not isinstance(p, Tensor):
             p.grad = 0.0
+        elif set_to_none:
+            p.grad = None
+        else:
+            g, data = p.grad, p.data
+            if type(g) is np.ndarray and g.flags.writeable and g.shape == data.shape \
+                    and g.dtype == data.dtype:
+                g.fill(0)
+            else:
+                p.grad = np.zeros_like(data)
 
 
 class RemovableHandle:
@@ -104,6 +112,13 @@ class Module(StateDictMixin):
 
     _scope_name: str | None = None
     _hook_counter = 0
+    # per class, for __call__: its name, and the scope of a module that has no parent
+    _type_name = "Module"
+    _root_scope = "module"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._type_name, cls._root_scope = cls.__name__, cls.__name__.lower()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         module = super().__new__(cls)
@@ -225,12 +240,13 @@ class Module(StateDictMixin):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._containers:
             _name_container_children(self)
-        with name_scope(self._scope_name or type(self).__name__.lower()) as path:
-            note_module(path, type(self).__name__)  # so a drawing can say "Linear (path)"
+        with name_scope(self._scope_name or self._root_scope) as path:
+            note_module(path, self._type_name)  # so a drawing can say "Linear (path)"
             out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            replaced = hook(self, args, out)
-            out = out if replaced is None else replaced
+        if self._forward_hooks:  # most modules have none: no list to copy
+            for hook in list(self._forward_hooks.values()):
+                replaced = hook(self, args, out)
+                out = out if replaced is None else replaced
         return out
 
     def register_forward_hook(self, hook: Callable[[Module, tuple, Any], Any]

@@ -3,6 +3,12 @@
 Each works on Value and Tensor parameters alike. ``weight_decay`` is L2
 regularisation added to the gradient (g = grad + weight_decay * p), except in AdamW,
 which decays the weights directly (p = p - lr * weight_decay * p).
+
+Each ``_update`` writes into ``p`` and its buffers with NumPy's in-place operators and
+``out=`` arguments, using the optimizer's two scratch arrays (``work``, ``spare``) for
+intermediate results; every formula keeps the order of its operations (so ``a * b + c``
+rounds as it always did). ``p.grad`` is only read, and read in full before ``p`` is
+written. A buffer starts at zeros, as PyTorch's (SGD's momentum at the first gradient).
 """
 
 from __future__ import annotations
@@ -43,16 +49,24 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening 0")
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: State, h: dict[str, Any]
-                ) -> tuple[Any, State]:
+                ) -> None:
+        work, spare = self._work(p)
+        momentum = h["momentum"]
         if h["weight_decay"]:
-            g = g + h["weight_decay"] * p
-        new_state = {}
-        if h["momentum"]:
+            g = np.add(g, np.multiply(p, h["weight_decay"], out=work), out=work)
+        if momentum:
             buf = state.get("momentum_buffer")
-            buf = g.copy() if buf is None else h["momentum"] * buf + (1 - h["dampening"]) * g
-            new_state["momentum_buffer"] = buf
-            g = g + h["momentum"] * buf if h["nesterov"] else buf
-        return p - h["lr"] * g, new_state
+            if buf is None:
+                buf = state["momentum_buffer"] = g.copy()
+            else:
+                buf *= momentum
+                # (1 - 0) * g is g exactly; else g is needed no more (nesterov: dampening 0)
+                buf += np.multiply(g, 1 - h["dampening"], out=work) if h["dampening"] else g
+            if h["nesterov"]:
+                g = np.add(g, np.multiply(buf, momentum, out=spare), out=spare)
+            else:
+                g = buf
+        p -= np.multiply(g, h["lr"], out=work)
 
 
 def _check_adam(who: str, group: dict[str, Any]) -> None:
@@ -66,21 +80,39 @@ def _check_adam(who: str, group: dict[str, Any]) -> None:
     group["amsgrad"] = boolean(who, "amsgrad", group["amsgrad"])
 
 
-def _adam_step(p: np.ndarray, g: np.ndarray, state: State, h: dict[str, Any]
-               ) -> tuple[Any, State]:
+def _zeros(state: State, name: str, like: np.ndarray) -> np.ndarray:
+    """``state[name]``, made of zeros shaped like ``like`` on the first step."""
+    buf = state.get(name)
+    if buf is None:
+        buf = state[name] = np.zeros_like(like)
+    return buf
+
+
+def _adam_step(opt: Optimizer, p: np.ndarray, g: np.ndarray, state: State,
+               h: dict[str, Any], decay: float = 0.0) -> None:
     """m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g**2 (v_max = max(v_max, v)
-    with amsgrad);  p = p - lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)."""
+    with amsgrad);  p = p * (1 - lr * decay) - lr / (1 - beta1**t) * m / (sqrt(v) /
+    sqrt(1 - beta2**t) + eps)."""
     beta1, beta2 = h["betas"]
-    t = state.get("step", 0) + 1
-    m = beta1 * state.get("exp_avg", 0.0 * g) + (1 - beta1) * g
-    v = beta2 * state.get("exp_avg_sq", 0.0 * g) + (1 - beta2) * g * g
-    new_state = {"step": t, "exp_avg": m, "exp_avg_sq": v}
+    work, spare = opt._work(p)
+    m, v = _zeros(state, "exp_avg", p), _zeros(state, "exp_avg_sq", p)
+    t = state["step"] = state.get("step", 0) + 1
+    m *= beta1
+    m += np.multiply(g, 1 - beta1, out=spare)
+    v *= beta2
+    square = np.multiply(g, 1 - beta2, out=spare)
+    square *= g
+    v += square
     if h["amsgrad"]:
-        v = np.maximum(state.get("max_exp_avg_sq", 0.0 * g), v)
-        new_state["max_exp_avg_sq"] = v
-    step_size = h["lr"] / (1 - beta1**t)
-    denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + h["eps"]
-    return p - step_size * m / denom, new_state
+        v = np.maximum(_zeros(state, "max_exp_avg_sq", p), v, out=state["max_exp_avg_sq"])
+    denom = np.sqrt(v, out=work)
+    denom /= math.sqrt(1 - beta2**t)
+    denom += h["eps"]
+    change = np.multiply(m, h["lr"] / (1 - beta1**t), out=spare)
+    change /= denom
+    if decay:
+        p *= 1 - h["lr"] * decay
+    p -= change
 
 
 class Adam(Optimizer):
@@ -101,10 +133,11 @@ class Adam(Optimizer):
         _check_adam(type(self).__name__, group)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: State, h: dict[str, Any]
-                ) -> tuple[Any, State]:
-        if h["weight_decay"]:
-            g = g + h["weight_decay"] * p
-        return _adam_step(p, g, state, h)
+                ) -> None:
+        if h["weight_decay"]:  # into the work array, which _adam_step reuses after reading g
+            work = self._work(p)[0]
+            g = np.add(g, np.multiply(p, h["weight_decay"], out=work), out=work)
+        _adam_step(self, p, g, state, h)
 
 
 class AdamW(Adam):
@@ -119,8 +152,8 @@ class AdamW(Adam):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: State, h: dict[str, Any]
-                ) -> tuple[Any, State]:
-        return _adam_step(p * (1 - h["lr"] * h["weight_decay"]), g, state, h)
+                ) -> None:
+        _adam_step(self, p, g, state, h, decay=h["weight_decay"])
 
 
 class RMSprop(Optimizer):
@@ -146,21 +179,33 @@ class RMSprop(Optimizer):
         group["centered"] = boolean("RMSprop", "centered", group["centered"])
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: State, h: dict[str, Any]
-                ) -> tuple[Any, State]:
-        if h["weight_decay"]:
-            g = g + h["weight_decay"] * p
+                ) -> None:
+        work, spare = self._work(p)
         alpha = h["alpha"]
-        s = alpha * state.get("square_avg", 0.0 * g) + (1 - alpha) * g * g
-        new_state: State = {"square_avg": s}
+        if h["weight_decay"]:
+            g = np.add(g, np.multiply(p, h["weight_decay"], out=work), out=work)
+        square_avg = _zeros(state, "square_avg", p)
+        square_avg *= alpha
+        square = np.multiply(g, 1 - alpha, out=spare)
+        square *= g
+        square_avg += square
         if h["centered"]:
-            a = alpha * state.get("grad_avg", 0.0 * g) + (1 - alpha) * g
-            new_state["grad_avg"] = a
-            s = s - a * a
-        d = g / (np.sqrt(s) + h["eps"])
+            grad_avg = _zeros(state, "grad_avg", p)
+            grad_avg *= alpha
+            grad_avg += np.multiply(g, 1 - alpha, out=spare)
+            centered = np.subtract(square_avg, np.multiply(grad_avg, grad_avg, out=spare),
+                                   out=spare)
+            denom = np.sqrt(centered, out=spare)
+        else:
+            denom = np.sqrt(square_avg, out=spare)
+        denom += h["eps"]
+        d = np.divide(g, denom, out=spare)
         if h["momentum"]:
-            d = h["momentum"] * state.get("momentum_buffer", 0.0 * g) + d
-            new_state["momentum_buffer"] = d
-        return p - h["lr"] * d, new_state
+            buf = _zeros(state, "momentum_buffer", p)
+            buf *= h["momentum"]
+            buf += d
+            d = buf
+        p -= np.multiply(d, h["lr"], out=work)
 
 
 OPTIMIZERS: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {

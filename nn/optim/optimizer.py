@@ -4,9 +4,28 @@
 (``lr``, ``weight_decay``, ...; missing ones come from the constructor's defaults).
 ``state[p]`` holds a parameter's buffers (``momentum_buffer``, ``exp_avg``...).
 
-``step()`` first checks every gradient and computes every new value, then writes them
-all: a step is never half-applied. A parameter whose gradient is None (a Tensor that
-took no part in the last backward) is skipped, as in PyTorch.
+``step()`` first checks every gradient, then updates: a bad gradient raises before any
+parameter or buffer changes. A parameter whose gradient is None (a Tensor that took no
+part in the last backward) is skipped, as in PyTorch.
+
+Updates are in place, as PyTorch's: a Tensor parameter keeps its ``data`` array (its
+new values are written into it, so ``p.detach()`` and ``p.numpy()`` see them, as in
+PyTorch) and its buffers are made once, on its first step, then rewritten. Intermediate
+results go into two scratch arrays per dtype that the optimizer keeps and reuses for
+every parameter (they are not part of its state): after the first step, a step
+allocates no full-size array (unless a gradient's dtype differs from its parameter's).
+A parameter whose ``data`` is not a writeable float array (a read-only view, say) gets
+a new array. Values hold floats: a group's Values are packed into one array, updated
+as one, and unpacked.
+
+The version counter: writing into ``p.data`` is invisible to autograd, so a graph
+recorded before ``step()`` and backpropagated after it is not refused (PyTorch raises
+"modified by an inplace operation"): its gradient comes from the updated weights. Call
+``backward()`` before ``step()``. The public way to tell autograd, ``with no_grad(): p
+-= update``, gives ``p`` a new array (autograd's in-place ops never write into an array
+that nodes may hold) at about 4 µs per parameter plus a full-size array, which is what
+this module avoids; a public ``increment_version(tensor)`` in autograd would let
+``step()`` refuse such graphs for under 0.1 µs per parameter.
 
 ``state_dict()`` is ``{"state": {index: {...}}, "param_groups": [{..., "params":
 [indices]}]}`` with copies of every array; ``load_state_dict`` checks it against this
@@ -25,6 +44,8 @@ import numpy as np
 from autograd import Tensor, Value
 
 from ..module import Module, zero_grads
+
+_FLOAT64 = np.dtype(np.float64)
 
 
 def _describe(x: Any) -> str:
@@ -58,6 +79,9 @@ class Optimizer:
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = []
         self.state: dict[Any, dict[str, Any]] = {}
+        # the scratch arrays of ``_work``: two flat buffers per dtype, and their views
+        self._buffers: dict[np.dtype, tuple[np.ndarray, np.ndarray]] = {}
+        self._views: dict[tuple[np.dtype, tuple[int, ...]], tuple[np.ndarray, ...]] = {}
         for group in _as_groups(params, type(self).__name__):
             self.add_param_group(group)
 
@@ -120,44 +144,109 @@ class Optimizer:
 
     # --- stepping ------------------------------------------------------------------------
 
-    def _gradient(self, i: int, p: Any) -> np.ndarray | None:
-        if p.grad is None:
+    def _gradient(self, i: int, p: Any) -> Any:
+        """``p.grad`` as an array of ``p``'s dtype (a float for a Value), or None;
+        ValueError if it does not fit."""
+        g = p.grad
+        if g is None:
             return None
-        g = np.asarray(p.grad)
+        is_value = isinstance(p, Value)
+        if is_value and type(g) is float:  # almost always, for a Value
+            return g
+        if type(g) is not np.ndarray:
+            g = np.asarray(g)
         shape = np.shape(p.data)
         if g.shape != shape or g.dtype.kind not in "biuf":
             raise ValueError(f"{type(self).__name__}.step: params[{i}] has shape {shape} but "
                              f"its grad has shape {g.shape} and dtype {g.dtype}; nothing was "
                              "updated")
-        dtype = p.data.dtype if isinstance(p, Tensor) else np.float64
-        return g.astype(dtype, copy=False)
+        if is_value:
+            return float(g)
+        dtype = p.data.dtype
+        if dtype.kind != "f":  # data assigned by hand as integers: step in float64
+            dtype = _FLOAT64
+        return g if g.dtype == dtype else g.astype(dtype)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply one update to every parameter that has a gradient; returns
         ``closure()`` (which re-evaluates the loss) when one is given, as PyTorch."""
         loss = closure() if closure is not None else None
-        results = []
+        checked = []
         index = 0
         for group in self.param_groups:
+            tensors, values = [], []
             for p in group["params"]:
                 g = self._gradient(index, p)
                 index += 1
-                if g is None:
-                    continue
-                data = p.data if isinstance(p, Tensor) else np.float64(p.data)
-                new_data, new_state = self._update(data, g, self.state.get(p, {}), group)
-                results.append((p, new_data, new_state))
-        for p, new_data, new_state in results:
-            if isinstance(p, Tensor):
-                p.data = np.asarray(new_data, dtype=p.data.dtype)
-            else:
-                p.data = float(new_data)
-            self.state.setdefault(p, {}).update(new_state)
+                if g is not None:
+                    (values if isinstance(p, Value) else tensors).append((p, g))
+            checked.append((group, tensors, values))
+        state = self.state
+        # inf and nan are answers, as in PyTorch; and no warning turned into an error
+        # can stop a step half-way
+        with np.errstate(all="ignore"):
+            for group, tensors, values in checked:
+                for p, g in tensors:
+                    own = state.get(p)
+                    if own is None:
+                        own = state[p] = {}
+                    data = p.data
+                    if type(data) is np.ndarray and data.flags.writeable \
+                            and data.dtype.kind == "f":
+                        self._update(data, g, own, group)
+                    else:  # a read-only view, say: the new values go into a new array
+                        data = np.array(data, dtype=g.dtype)
+                        self._update(data, g, own, group)
+                        p.data = data
+                if values:
+                    self._step_values(values, group)
         return loss
 
+    def _step_values(self, checked: list[tuple[Value, float]], group: dict[str, Any]) -> None:
+        """Update Values, which hold floats and so cannot change in place: those whose
+        state has the same entries (and step count) are packed into one array, updated
+        as one parameter, and unpacked into floats (their state entries are floats)."""
+        batches: dict[tuple, list] = {}
+        for p, g in checked:
+            own = self.state.get(p)
+            if own is None:
+                own = self.state[p] = {}
+            batches.setdefault((tuple(own), own.get("step")), []).append((p, g, own))
+        for (names, step), batch in batches.items():
+            data = np.array([p.data for p, _, _ in batch], dtype=np.float64)
+            packed: dict[str, Any] = {name: np.array([own[name] for _, _, own in batch],
+                                                     dtype=np.float64)
+                                      for name in names if name != "step"}
+            if step is not None:
+                packed["step"] = step
+            self._update(data, np.array([g for _, g, _ in batch]), packed, group)
+            for (p, _, _), new in zip(batch, data.tolist()):
+                p.data = new
+            for name, entries in packed.items():
+                entries = entries.tolist() if name != "step" else [entries] * len(batch)
+                for (_, _, own), entry in zip(batch, entries):
+                    own[name] = entry
+
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
-                group: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+                group: dict[str, Any]) -> None:
+        """Update ``p`` and the arrays of ``state`` in place from the gradient ``g``."""
         raise NotImplementedError
+
+    def _work(self, like: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Two scratch arrays shaped like ``like``: views of two flat buffers per dtype,
+        as large as the largest parameter, shared by every parameter in turn."""
+        key = (like.dtype, like.shape)
+        views = self._views.get(key)
+        if views is None:
+            buffers = self._buffers.get(like.dtype)
+            if buffers is None or buffers[0].size < like.size:
+                buffers = self._buffers[like.dtype] = (np.empty(like.size, like.dtype),
+                                                       np.empty(like.size, like.dtype))
+                # views of the smaller buffers are made again, so those can be freed
+                self._views = {k: v for k, v in self._views.items() if k[0] != like.dtype}
+            views = self._views[key] = tuple(
+                b[:like.size].reshape(like.shape) for b in buffers)
+        return views
 
     # --- state dicts ----------------------------------------------------------------------
 
@@ -214,7 +303,7 @@ class Optimizer:
 
     @staticmethod
     def _cast_state(who: str, i: int, p: Any, name: str, value: Any) -> Any:
-        if isinstance(value, (bool, int, float)):
+        if isinstance(value, (bool, int)):  # a count (Adam's "step")
             return value
         array = np.asarray(value)
         if array.dtype.kind not in "biuf":
@@ -223,8 +312,9 @@ class Optimizer:
         if array.shape != shape:
             raise ValueError(f"{who}: state {name!r} of parameter {i} has shape {array.shape}, "
                              f"the parameter {shape}")
-        dtype = p.data.dtype if isinstance(p, Tensor) else np.float64
-        return np.array(array, dtype=dtype)
+        if isinstance(p, Value):  # a Value's buffers are floats
+            return float(array)
+        return np.array(array, dtype=p.data.dtype)
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
