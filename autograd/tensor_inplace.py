@@ -28,6 +28,15 @@ from .graph import is_grad_enabled
 CLOCK = [0]
 
 
+def increment_version(tensor: Any) -> None:
+    """Record that ``tensor``'s data was changed in place outside autograd (an
+    optimizer writing into ``p.data``), as ``torch.autograd.graph.increment_version``:
+    a graph that used the tensor before refuses ``backward()``."""
+    if not hasattr(tensor, "_version"):
+        raise TypeError(f"increment_version: expected a Tensor, got {type(tensor).__name__}")
+    tensor._version = CLOCK[0] = CLOCK[0] + 1
+
+
 class InPlaceOps:
     """``+= -= *= /=``, item assignment, ``zero_()`` and ``requires_grad_()``."""
 

@@ -203,8 +203,10 @@ def test_color_by_grad_shades_vanishing_and_healthy_gradients_differently():
 
 
 def test_nested_name_scopes_become_nested_labelled_clusters():
+    # "plain", not "net": a module class Net of another test would give that path a type
+    # (draw_collapse's MODULE_TYPES is process-wide)
     xs = [Value(1.0, label="x0"), Value(-2.0, label="x1")]
-    with name_scope("net"):
+    with name_scope("plain"):
         outs = []
         for i in range(2):
             with name_scope(f"layers.0.neurons.{i}"):
@@ -214,13 +216,13 @@ def test_nested_name_scopes_become_nested_labelled_clusters():
             y = (outs[0] + outs[1]).tanh()
     source = draw_graph(y).source
     assert clusters(source) == {
-        "net": "",
-        "net.layers.0": "net", "net.layers.0.neurons.0": "net.layers.0",
-        "net.layers.0.neurons.1": "net.layers.0",
-        "net.layers.1": "net", "net.layers.1.neurons.0": "net.layers.1",
+        "plain": "",
+        "plain.layers.0": "plain", "plain.layers.0.neurons.0": "plain.layers.0",
+        "plain.layers.0.neurons.1": "plain.layers.0",
+        "plain.layers.1": "plain", "plain.layers.1.neurons.0": "plain.layers.1",
     }
-    assert cluster_of(source, "<B>w10</B>") == "net.layers.0.neurons.1"
-    assert cluster_of(source, "<B>x0</B>") == "net.layers.0"   # feeds the layer's neurons
+    assert cluster_of(source, "<B>w10</B>") == "plain.layers.0.neurons.1"
+    assert cluster_of(source, "<B>x0</B>") == "plain.layers.0"   # feeds the layer's neurons
     assert "subgraph" not in draw_graph(y, group_modules=False).source
 
 

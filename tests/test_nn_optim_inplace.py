@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 import nn
 from autograd import Tensor, Value
 from autograd.testing import arrays, shapes
@@ -243,21 +244,24 @@ def test_values_with_different_histories_step_as_tensor_entries(make, tmp_path):
             assert entry == opt_tensors.state[t][name]
 
 
-def test_a_graph_recorded_before_step_is_not_refused_after_it():
-    """A known difference from PyTorch, which raises here ("modified by an inplace
-    operation"): step() writes into p.data without autograd's version counter, which
-    has no public way to be told (see nn/optim/optimizer.py). The gradient then comes
-    from the updated weights."""
+def test_a_graph_recorded_before_step_is_refused_after_it():
+    """As PyTorch ("modified by an inplace operation"): step() writes into p.data and
+    says so with autograd.increment_version, so the old graph's backward raises rather
+    than give a gradient from the updated weights. A new graph is fine."""
     layer = nn.Linear(3, 1)
     x = Tensor(np.ones((2, 3)), requires_grad=True)
     loss = layer(x).sum()
     opt = optim.SGD(layer.parameters(), lr=0.1)
     loss.backward()
-    old_weight = layer.weight.data.copy()
     opt.step()
-    loss.backward()  # no RuntimeError, unlike PyTorch
-    np.testing.assert_array_equal(x.grad, np.broadcast_to(old_weight + layer.weight.data,
-                                                          (2, 3)))
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
+    layer(x).sum().backward()
+
+
+def test_increment_version_refuses_a_non_tensor():
+    with pytest.raises(TypeError, match="increment_version"):
+        autograd.increment_version(np.ones(2))
 
 
 def test_zero_grad_without_none_writes_zeros_into_the_gradient_arrays():

@@ -18,14 +18,12 @@ A parameter whose ``data`` is not a writeable float array (a read-only view, say
 a new array. Values hold floats: a group's Values are packed into one array, updated
 as one, and unpacked.
 
-The version counter: writing into ``p.data`` is invisible to autograd, so a graph
-recorded before ``step()`` and backpropagated after it is not refused (PyTorch raises
-"modified by an inplace operation"): its gradient comes from the updated weights. Call
-``backward()`` before ``step()``. The public way to tell autograd, ``with no_grad(): p
--= update``, gives ``p`` a new array (autograd's in-place ops never write into an array
-that nodes may hold) at about 4 µs per parameter plus a full-size array, which is what
-this module avoids; a public ``increment_version(tensor)`` in autograd would let
-``step()`` refuse such graphs for under 0.1 µs per parameter.
+The version counter: ``step()`` tells autograd of each write with
+``autograd.increment_version(p)``, so a graph recorded before ``step()`` refuses a
+``backward()`` after it, as PyTorch ("modified by an inplace operation"), instead of a
+gradient from the updated weights. (``with no_grad(): p -= update`` would say it too,
+but gives ``p`` a new array: autograd's own in-place ops never write into an array that
+nodes may hold.)
 
 ``state_dict()`` is ``{"state": {index: {...}}, "param_groups": [{..., "params":
 [indices]}]}`` with copies of every array; ``load_state_dict`` checks it against this
@@ -41,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor, Value, increment_version
 
 from ..module import Module, zero_grads
 
@@ -198,6 +196,7 @@ class Optimizer:
                         data = np.array(data, dtype=g.dtype)
                         self._update(data, g, own, group)
                         p.data = data
+                    increment_version(p)
                 if values:
                     self._step_values(values, group)
         return loss
