@@ -16,14 +16,14 @@ from .fused import linear, softmax_cross_entropy
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import current_scope, grad, is_grad_enabled, name_scope, no_grad
 from .tensor import Tensor
-from .tensor_inplace import increment_version
 from .tensor_functions import concatenate, maximum, minimum, stack, where
+from .tensor_inplace import increment_version
 from .value import Value
 
 __all__ = [
     "Function", "GradcheckError", "Tensor", "Value", "animate_backward", "concatenate",
     "conv", "current_scope", "draw_graph", "explain_backward", "functional", "grad",
-    "gradcheck", "gradgradcheck", "increment_version", "is_grad_enabled", "linear", "maximum", "minimum",
-    "name_scope", "no_grad", "softmax_cross_entropy", "stack", "where",
+    "gradcheck", "gradgradcheck", "increment_version", "is_grad_enabled", "linear",
+    "maximum", "minimum", "name_scope", "no_grad", "softmax_cross_entropy", "stack", "where",
 ]
 __version__ = "0.2.0"
