@@ -156,6 +156,7 @@ scalar_math = SimpleNamespace(
     exp=_exp, expm1=_expm1, log=_log, log1p=_log1p, sqrt=_sqrt, power=_power,
     sigmoid=_sigmoid, softplus=_softplus, tanh=math.tanh, sin=_periodic(math.sin),
     cos=_periodic(math.cos), tan=_periodic(math.tan), abs=abs, sign=_sign, where=_where,
+    zero_where=lambda mask, g: 0.0 if mask else g,
     maximum=_maximum, minimum=_minimum, divide=_divide, greater=_greater, less=_less,
     equal=_equal, greater_equal=_greater_equal, less_equal=_less_equal,
     logical_and=_scalar_and, isnan=math.isnan,
@@ -265,6 +266,18 @@ def _matmul_laid_out_like(operand: np.ndarray, x: np.ndarray, y: np.ndarray) -> 
     return x @ y
 
 
+def _zero_where(mask: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``where(mask, 0, g)``: a pick, so an inf or nan of ``g`` under the mask gives 0.
+
+    Multiplying by the complement is exact unless such an entry turns up (inf * 0 is
+    nan; then the sum is not finite) and runs several times faster than np.where,
+    whose loop branches per entry (a ReLU's mask is random: 140 µs against 24 µs for
+    the (128, 256) backward of the benchmark's MLP).
+    """
+    out = g * ~mask
+    return out if np.isfinite(out.sum()) else np.where(mask, 0.0, g)
+
+
 def _linear(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """x @ weight.T + bias, the bias added into the product's fresh array."""
     out = x @ weight.T
@@ -325,7 +338,8 @@ array_math = SimpleNamespace(
     tan=np.tan, abs=np.abs, sign=_array_sign, where=np.where, maximum=np.maximum,
     minimum=np.minimum, divide=np.divide, multiply=np.multiply,
     greater=_greater, less=_less, equal=_equal, greater_equal=_greater_equal,
-    less_equal=_less_equal, logical_and=np.logical_and, isnan=np.isnan, isfinite=np.isfinite,
+    less_equal=_less_equal, logical_and=np.logical_and, zero_where=_zero_where,
+    isnan=np.isnan, isfinite=np.isfinite,
     zeros_like=np.zeros_like, erf=_array_erf, mean=_mean, prod=np.prod, copy=np.copy,
     zero_masks=_zero_masks, broadcast_to=_broadcast_to, sum_to=_sum_to,
     expand_dims=_expand_dims,

@@ -52,7 +52,7 @@ TAN = unary("tan", lambda xp, x: xp.tan(x),
 # inactive unit passes no gradient even when g is inf or nan (a pick, not a product);
 # nan is not inactive (x <= 0 is false), so it passes g, as PyTorch.
 RELU = unary("relu", lambda xp, x: xp.maximum(x, 0.0),
-             lambda xp, g, x, y: xp.where(xp.less_equal(x, 0.0), 0.0, g),
+             lambda xp, g, x, y: xp.zero_where(xp.less_equal(x, 0.0), g),
              "1 if {x} > 0 else 0", kinks=KINK_AT_ZERO)
 ABS = unary("abs", lambda xp, x: xp.abs(x),
             lambda xp, g, x, y: g * xp.sign(x), "sign({x})", kinks=KINK_AT_ZERO)
