@@ -62,19 +62,20 @@ def _indices(name: str, target: np.ndarray, classes: int, ignore_index: int
 
 
 def _one_hot_weights(indices: np.ndarray, valid: np.ndarray | None, w: np.ndarray | None,
-                     classes: int, axis: int) -> tuple[np.ndarray, np.ndarray]:
+                     classes: int, axis: int) -> tuple[np.ndarray, float]:
     """Per entry, w[y] at its class y along ``axis`` and 0 elsewhere (0 for an ignored
-    entry); and the per-entry weights w[y]."""
-    if valid is None:
-        safe, picked = indices, np.ones(indices.shape) if w is None else w[indices]
+    entry); and the sum of those w[y]."""
+    if valid is None:  # every entry counts (picked None: each with weight 1)
+        safe, picked = indices, None if w is None else w[indices]
     else:
         safe = np.where(valid, indices, 0)
         picked = valid.astype(np.float64) if w is None else w[safe] * valid
-    rows = picked.size
+    rows = indices.size
     table = np.zeros((rows, classes))
-    table[np.arange(rows), safe.reshape(-1)] = picked.reshape(-1)
+    table[np.arange(rows), safe.reshape(-1)] = 1.0 if picked is None else picked.reshape(-1)
+    total = float(rows) if picked is None else float(picked.sum())
     table = table.reshape(*indices.shape, classes)
-    return (table if axis == indices.ndim else np.moveaxis(table, -1, axis)), picked
+    return (table if axis == indices.ndim else np.moveaxis(table, -1, axis)), total
 
 
 def _weights(name: str, weight: Any, classes: int) -> np.ndarray | None:
@@ -114,12 +115,12 @@ def _target_weights(name: str, shape: tuple[int, ...], target: Any, weight: Any,
     if t.shape != sample_shape:
         raise _mismatch(name, shape, t.shape)
     indices, valid = _indices(name, t, classes, ignore_index)
-    weights, picked = _one_hot_weights(indices, valid, w, classes, axis)
+    weights, total = _one_hot_weights(indices, valid, w, classes, axis)
     if smoothing:
         counted = 1.0 if valid is None else np.expand_dims(valid, axis)
         spread = w_axis * counted * (smoothing / classes)
         weights = weights * (1 - smoothing) + spread
-    return weights, float(picked.sum())
+    return weights, total
 
 
 def _reduced(terms: Any, total: Any, reduction: str, divisor: float) -> Any:
