@@ -144,21 +144,21 @@ class Value(Node):
     def __add__(self, other: Any) -> Value:
         """a + b; d(a+b)/da = d(a+b)/db = 1."""
         if not isinstance(other, Value):
-            other = Value(_as_number(other, "+"))
+            other = _as_value(other, "+")
         return _value_node(self.data + other.data, self, other, _ADD)
 
     def __radd__(self, other: Any) -> Value:
-        other = Value(_as_number(other, "+"))
+        other = _as_value(other, "+")
         return _value_node(other.data + self.data, other, self, _ADD)
 
     def __mul__(self, other: Any) -> Value:
         """a * b; d(ab)/da = b, d(ab)/db = a."""
         if not isinstance(other, Value):
-            other = Value(_as_number(other, "*"))
+            other = _as_value(other, "*")
         return _value_node(self.data * other.data, self, other, _MUL)
 
     def __rmul__(self, other: Any) -> Value:
-        other = Value(_as_number(other, "*"))
+        other = _as_value(other, "*")
         return _value_node(other.data * self.data, other, self, _MUL)
 
     def __sub__(self, other: Any) -> Value:
@@ -395,4 +395,12 @@ def _as_param(x: Any, op: str, name: str) -> float:
 
 
 def _as_value(x: Any, op: str) -> Value:
-    return x if isinstance(x, Value) else Value(_as_number(x, op))
+    """``x`` as a Value: a number becomes a constant leaf."""
+    if isinstance(x, Value):
+        return x
+    if type(x) is float:  # the usual constant (an input, a coefficient): made directly
+        out = _new_value(Value)
+        out.data, out.grad, out._names = x, 0.0, ""
+        out._left = out._right = out._op = None
+        return out
+    return Value(_as_number(x, op))

@@ -433,7 +433,7 @@ def _name_container_children(module: Module) -> None:
     """Name modules appended to a plain list after it was assigned (lists that hold
     parameters, such as a neuron's weights, are skipped: they hold no modules)."""
     for name, container in module._containers.items():
-        if isinstance(container, list) and container and is_parameter(container[0]):
+        if type(container) is list and container and is_parameter(container[0]):
             continue
         _name_children(container, name)
 

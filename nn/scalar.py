@@ -53,7 +53,8 @@ class Neuron(Module):
         return {"weight": ValuesSlot(self.w, (len(self.w),)), "bias": ValuesSlot([self.b], ())}
 
     def forward(self, x: Inputs) -> Value:
-        x = _inputs(x, len(self.w), "Neuron")
+        if type(x) is not list or len(x) != len(self.w):  # a list as given is used as is
+            x = _inputs(x, len(self.w), "Neuron")
         total = self.b
         for wi, xi in zip(self.w, x):
             total = total + wi * xi
@@ -89,7 +90,8 @@ class Layer(Module):
         return []  # the neurons' state is packed into this layer's weight and bias
 
     def forward(self, x: Inputs) -> Value | list[Value]:
-        x = _inputs(x, len(self.neurons[0].w), "Layer")
+        if type(x) is not list or len(x) != len(self.neurons[0].w):
+            x = _inputs(x, len(self.neurons[0].w), "Layer")
         out = [neuron(x) for neuron in self.neurons]
         return out[0] if len(out) == 1 else out
 
