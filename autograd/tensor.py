@@ -219,7 +219,8 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         return Tensor._apply(op, (self,), *params)
 
     def _binary(self, op: Op, other: Any, reflected: bool = False) -> Tensor:
-        other = as_tensor(other, op.name, like=self)
+        if type(other) is not Tensor:
+            other = as_tensor(other, op.name, like=self)
         a, b = (other, self) if reflected else (self, other)
         try:
             return Tensor._apply(op, (a, b))
