@@ -325,29 +325,26 @@ def _ancestors_in_order(root: Value) -> list[Value]:
     """Every Value ``root`` depends on, each after its parents: a depth-first walk with
     an explicit stack (no recursion limit) over the two parent slots.
 
-    A node is pushed once to be expanded and emitted when it is met again on top of the
-    stack, its parents done; in a DAG a node being expanded is never its own ancestor.
+    A node is pushed as (node, False) to be expanded, and as (node, True) under its
+    parents, so it is emitted once they are done.
     """
     order: list[Value] = []
-    expanded: set[Value] = set()
-    done: set[Value] = set()
-    stack = [root]
+    visited: set[Value] = set()
+    stack = [(root, False)]
     while stack:
-        node = stack[-1]
-        if node in expanded:
-            stack.pop()
-            if node not in done:
-                done.add(node)
-                order.append(node)
-            continue
-        expanded.add(node)
-        left = node._left
-        if left is not None:
-            if left not in expanded:
-                stack.append(left)
-            right = node._right
-            if right is not None and right not in expanded:
-                stack.append(right)
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            left = node._left
+            if left is not None:
+                if left not in visited:
+                    stack.append((left, False))
+                right = node._right
+                if right is not None and right not in visited:
+                    stack.append((right, False))
     return order
 
 
