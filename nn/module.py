@@ -79,6 +79,7 @@ class _ClassOrInstanceMethod:
 
 
 _REGISTRIES = ("_parameters", "_buffers", "_modules", "_containers")
+_NODES = (Value, Tensor)
 
 
 class Module(StateDictMixin):
@@ -405,10 +406,10 @@ def _name_children(value: Any, name: str) -> None:
 
 
 def _name_container_children(module: Module) -> None:
-    """Name modules appended to a plain list after it was assigned (lists that hold
-    parameters, such as a neuron's weights, are skipped: they hold no modules)."""
+    """Name modules appended to a plain list after it was assigned (lists of Values or
+    Tensors, such as a neuron's weights, are skipped: they hold no modules)."""
     for name, container in module._containers.items():
-        if type(container) is list and container and is_parameter(container[0]):
+        if type(container) is list and container and isinstance(container[0], _NODES):
             continue
         _name_children(container, name)
 

@@ -29,6 +29,10 @@ from .state import Slot, ValuesSlot
 
 Inputs = Sequence[Any]
 
+# A neuron's weighted sum is always a Value, so these named activations call Value's
+# method directly (nn.functional's forms also take lists and Tensors: a dispatch per call).
+_VALUE_METHODS = {"relu": Value.relu, "tanh": Value.tanh, "sigmoid": Value.sigmoid}
+
 
 class Neuron(Module):
     """act(sum_i w_i x_i + b) for ``nin`` inputs; ``activation`` is a name ("linear",
@@ -44,6 +48,8 @@ class Neuron(Module):
         self.b = Value(float(bias), label="b")
         self.activation = activation
         self._act = get_activation(activation)
+        if isinstance(activation, str) and activation in _VALUE_METHODS:
+            self._act = _VALUE_METHODS[activation]
 
     @classmethod
     def _state_shapes(cls, nin: int, *args: Any, **kwargs: Any) -> dict[str, tuple[int, ...]]:
