@@ -84,7 +84,19 @@ class Value(Node):
             op = node._op
             if op is None:
                 continue
-            grads = op.raw_backward(node, node.grad)
+            g = node.grad
+            # + and * (nine nodes in ten of a network) inline: their rules from the op
+            # table, d(a+b) = (g, g) and d(ab) = (g b, g a), cost less than a call
+            if op is _ADD:
+                node._left.grad += g
+                node._right.grad += g
+                continue
+            if op is _MUL:
+                left, right = node._left, node._right
+                left.grad += g * right.data
+                right.grad += g * left.data
+                continue
+            grads = op.raw_backward(node, g)
             if grads[0] is not None:  # None only from a custom Function's backward
                 node._left.grad += grads[0]
             right = node._right
