@@ -52,8 +52,7 @@ class SGD(Optimizer):
                 ) -> None:
         work, spare = self._work(p)
         momentum = h["momentum"]
-        if h["weight_decay"]:
-            g = np.add(g, np.multiply(p, h["weight_decay"], out=work), out=work)
+        g = _with_weight_decay(g, p, h["weight_decay"], work)
         if momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
@@ -80,6 +79,30 @@ def _check_adam(who: str, group: dict[str, Any]) -> None:
     group["amsgrad"] = boolean(who, "amsgrad", group["amsgrad"])
 
 
+def _with_weight_decay(g: np.ndarray, p: np.ndarray, weight_decay: float,
+                       work: np.ndarray) -> np.ndarray:
+    """g + weight_decay * p, written into ``work`` (g itself when weight_decay is 0)."""
+    if not weight_decay:
+        return g
+    return np.add(g, np.multiply(p, weight_decay, out=work), out=work)
+
+
+def _average_into(average: np.ndarray, x: np.ndarray, beta: float,
+                  scratch: np.ndarray) -> None:
+    """average = beta * average + (1 - beta) * x, in place."""
+    average *= beta
+    average += np.multiply(x, 1 - beta, out=scratch)
+
+
+def _average_square_into(average: np.ndarray, g: np.ndarray, beta: float,
+                         scratch: np.ndarray) -> None:
+    """average = beta * average + (1 - beta) * g * g, in place."""
+    average *= beta
+    square = np.multiply(g, 1 - beta, out=scratch)
+    square *= g
+    average += square
+
+
 def _zeros(state: State, name: str, like: np.ndarray) -> np.ndarray:
     """``state[name]``, made of zeros shaped like ``like`` on the first step."""
     buf = state.get(name)
@@ -97,12 +120,8 @@ def _adam_step(opt: Optimizer, p: np.ndarray, g: np.ndarray, state: State,
     work, spare = opt._work(p)
     m, v = _zeros(state, "exp_avg", p), _zeros(state, "exp_avg_sq", p)
     t = state["step"] = state.get("step", 0) + 1
-    m *= beta1
-    m += np.multiply(g, 1 - beta1, out=spare)
-    v *= beta2
-    square = np.multiply(g, 1 - beta2, out=spare)
-    square *= g
-    v += square
+    _average_into(m, g, beta1, spare)
+    _average_square_into(v, g, beta2, spare)
     if h["amsgrad"]:
         v = np.maximum(_zeros(state, "max_exp_avg_sq", p), v, out=state["max_exp_avg_sq"])
     denom = np.sqrt(v, out=work)
@@ -134,9 +153,8 @@ class Adam(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: State, h: dict[str, Any]
                 ) -> None:
-        if h["weight_decay"]:  # into the work array, which _adam_step reuses after reading g
-            work = self._work(p)[0]
-            g = np.add(g, np.multiply(p, h["weight_decay"], out=work), out=work)
+        # into the work array, which _adam_step reuses only after reading g
+        g = _with_weight_decay(g, p, h["weight_decay"], self._work(p)[0])
         _adam_step(self, p, g, state, h)
 
 
@@ -182,17 +200,12 @@ class RMSprop(Optimizer):
                 ) -> None:
         work, spare = self._work(p)
         alpha = h["alpha"]
-        if h["weight_decay"]:
-            g = np.add(g, np.multiply(p, h["weight_decay"], out=work), out=work)
+        g = _with_weight_decay(g, p, h["weight_decay"], work)
         square_avg = _zeros(state, "square_avg", p)
-        square_avg *= alpha
-        square = np.multiply(g, 1 - alpha, out=spare)
-        square *= g
-        square_avg += square
+        _average_square_into(square_avg, g, alpha, spare)
         if h["centered"]:
             grad_avg = _zeros(state, "grad_avg", p)
-            grad_avg *= alpha
-            grad_avg += np.multiply(g, 1 - alpha, out=spare)
+            _average_into(grad_avg, g, alpha, spare)
             centered = np.subtract(square_avg, np.multiply(grad_avg, grad_avg, out=spare),
                                    out=spare)
             denom = np.sqrt(centered, out=spare)
