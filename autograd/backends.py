@@ -321,7 +321,6 @@ def _mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray
     return np.divide(x.sum(axis=axis, keepdims=keepdims), count)
 
 
-
 def _zero_masks(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     """Where x is 0, and which reduced slices hold no zero / exactly one (keepdims)."""
     is_zero = x == 0
@@ -330,8 +329,8 @@ def _zero_masks(x: np.ndarray, axes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
 
 
 # The engine silences NumPy's floating-point warnings once around each op's forward
-# (``Tensor._apply``) and once around a backward pass (the backward guard), so these
-# are NumPy's functions as they are.
+# (``Tensor._apply``) and once around a backward pass (``graph.backpropagate``), so
+# these are NumPy's functions as they are.
 array_math = SimpleNamespace(
     exp=np.exp, expm1=np.expm1, log=np.log, log1p=np.log1p, sqrt=np.sqrt, power=np.power,
     sigmoid=_array_sigmoid, softplus=_array_softplus, tanh=np.tanh, sin=np.sin, cos=np.cos,

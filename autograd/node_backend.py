@@ -107,7 +107,7 @@ node_math = SimpleNamespace(
     logical_and=np.logical_and, isnan=lambda x: np.isnan(_data(x)),
     maximum=lambda a, b: type(a)._maximum(a, b), minimum=lambda a, b: type(a)._minimum(a, b),
     sum=_sum, mean=lambda x, axis, keepdims: x.mean(axis, keepdims),
-    amax=lambda x, axis, keepdims: x.max(axis, keepdims), isfinite=lambda x: np.isfinite(_data(x)),
+    amax=lambda x, axis, keepdims: x.max(axis, keepdims),
     prod=lambda x, axis, keepdims: x.prod(axis, keepdims),
     zero_masks=lambda x, axes: array_math.zero_masks(_data(x), axes),
     broadcast_to=_method("broadcast_to"), sum_to=_method("sum_to"),

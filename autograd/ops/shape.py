@@ -63,7 +63,7 @@ def _softmax_cross_entropy(xp: Any, z: Any, weights: Any, row_totals: Any, axis:
     logp = _log_softmax(xp, z, axis)
     total = xp.sum(weights * logp)
     if not xp.isfinite(total):  # 0 * -inf is nan: redo it without those entries
-        total = xp.sum(xp.where(xp.equal(weights, 0.0), xp.zeros_like(logp), weights * logp))
+        total = xp.sum(xp.zero_where(xp.equal(weights, 0.0), weights * logp))
     return -total
 
 
