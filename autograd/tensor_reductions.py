@@ -32,12 +32,9 @@ class Reductions:
 
         A bool or integer tensor sums to an int64 tensor, as PyTorch.
         """
-        if axis is None and dim is None and keepdims is None and keepdim is None:
-            axes, keep = tuple(range(self.data.ndim)), False  # the loss's sum, checked fast
-        else:
-            axes = _axes("sum", self.ndim, axis, dim)
-            keep = keepdims_arg("sum", keepdims, keepdim)
-        if self.data.dtype.kind in "biu":
+        axes = _axes("sum", self.ndim, axis, dim)
+        keep = keepdims_arg("sum", keepdims, keepdim)
+        if self.dtype.kind in "biu":
             return type(self)._constant(np.asarray(self.data.sum(axis=axes, keepdims=keep,
                                                                  dtype=np.int64)))
         return self._apply(ops.SUM, (self,), axes, keep)
