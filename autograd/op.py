@@ -48,19 +48,16 @@ class Op:
     kinks: str = ""
     commutative: bool = False
     variadic: bool = False
-    # A hand-written first-order rule ``(node, g) -> grads`` on raw data, used instead
-    # of ``vjp`` where a benchmark says the generic call costs too much (Value's + and *).
-    fast_vjp: Callable[[Any, Any], tuple] | None = field(default=None, repr=False)
     # Parameters bound into the rules by ``bind`` (a Value has no slot for them).
     bound: tuple = ()
-    # ``(node, g) -> input gradients`` on raw data: fast_vjp, or the VJPs called on the
-    # inputs' data (made once per op by ``_raw_rule``).
+    # ``(node, g) -> input gradients`` on raw data: the VJPs called on the inputs' data
+    # (made once per op by ``_raw_rule``).
     raw_backward: Callable[[Any, Any], Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.symbol:
             object.__setattr__(self, "symbol", self.name)
-        object.__setattr__(self, "raw_backward", self.fast_vjp or _raw_rule(self))
+        object.__setattr__(self, "raw_backward", _raw_rule(self))
 
     def bind(self, *params: Any) -> Op:
         """This op with ``params`` fixed: rules that take only inputs (and the output).
@@ -71,7 +68,7 @@ class Op:
         """
         vjps = tuple(_bound_rule(vjp, params) for vjp in self.vjp)
         return replace(self, forward=_bound_rule(self.forward, params), vjp=vjps,
-                       bound=self.bound + params, fast_vjp=None)
+                       bound=self.bound + params)
 
     def node_backward(self, node: Any, g: Any, xp: Any) -> Any:
         """The gradients reaching ``node``'s inputs as nodes: the rules run on ``xp``

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import math
 import numbers
-from dataclasses import replace
 from typing import Any
 
 from .backends import scalar_math
@@ -148,10 +147,9 @@ class Value(Node):
         return _value_node(op.forward(scalar_math, a.data, b.data), a, b, op)
 
     # + and * are most of the nodes of a scalar network (every weight times input, every
-    # sum), so they are written out micrograd-style, forward beside backward, with
-    # hand-written first-order rules (_ADD, _MUL below) instead of the generic VJP call:
-    # a third less time per node, measured by benchmarks/bench_value.py. Their math,
-    # drawing and higher-order rules are ew.ADD's and ew.MUL's; tests check they agree.
+    # sum), so they are written out micrograd-style: a node made without the generic
+    # _binary, and ``backward`` applies their rules inline (see there). Their math,
+    # drawing and higher-order rules are ew.ADD's and ew.MUL's.
 
     def __add__(self, other: Any) -> Value:
         """a + b; d(a+b)/da = d(a+b)/db = 1."""
@@ -360,16 +358,7 @@ def _ancestors_in_order(root: Value) -> list[Value]:
     return order
 
 
-def _add_backward(out: Value, grad: float) -> tuple[float, float]:
-    return grad, grad
-
-
-def _mul_backward(out: Value, grad: float) -> tuple[float, float]:
-    return grad * out._right.data, grad * out._left.data
-
-
-_ADD = replace(ew.ADD, fast_vjp=_add_backward)
-_MUL = replace(ew.MUL, fast_vjp=_mul_backward)
+_ADD, _MUL = ew.ADD, ew.MUL  # module globals: read once per node, on the hot path
 
 
 def _gelu_op(approximate: Any) -> Op:
