@@ -123,16 +123,6 @@ def _target_weights(name: str, shape: tuple[int, ...], target: Any, weight: Any,
     return weights, total
 
 
-def _reduced(terms: Any, total: Any, reduction: str, divisor: float) -> Any:
-    """The per-sample losses, their sum, or their (weighted) mean: nan when nothing
-    counts (0 / 0, as PyTorch)."""
-    if reduction == "none":
-        return terms
-    if reduction == "sum":
-        return total
-    return total / divisor if divisor else total * math.nan
-
-
 def _values_loss(name: str, input: Any, target: Any, weight: Any, ignore_index: int,
                  reduction: str, smoothing: float) -> Any:
     logits, shape = _flatten(input, name, "input")
@@ -204,7 +194,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if reduction == "none":
         return -(input.log_softmax(axis=axis) * weights.astype(input.dtype)).sum(axis=axis)
     if reduction == "mean" and divisor:
-        weights *= 1.0 / divisor  # weights is a fresh array
+        weights /= divisor  # weights is a fresh array
     loss = softmax_cross_entropy(input, weights.astype(input.dtype, copy=False), axis)
     return loss * math.nan if reduction == "mean" and not divisor else loss  # 0/0: PyTorch
 
@@ -223,4 +213,9 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     weights, divisor = _target_weights(name, input.shape, target, weight, ignore_index, 0.0,
                                        False)
     terms = -(input * weights.astype(input.dtype)).sum(axis=axis)
-    return _reduced(terms, terms.sum(), reduction, divisor)
+    if reduction == "none":
+        return terms
+    total = terms.sum()
+    if reduction == "sum":
+        return total
+    return total / divisor if divisor else total * math.nan  # nothing counts: 0/0, PyTorch
