@@ -185,17 +185,11 @@ class Optimizer:
         with np.errstate(all="ignore"):
             for group, tensors, values in checked:
                 for p, g in tensors:
-                    own = state.get(p)
-                    if own is None:
-                        own = state[p] = {}
                     data = p.data
-                    if type(data) is np.ndarray and data.flags.writeable \
-                            and data.dtype.kind == "f":
-                        self._update(data, g, own, group)
-                    else:  # a read-only view, say: the new values go into a new array
-                        data = np.array(data, dtype=g.dtype)
-                        self._update(data, g, own, group)
-                        p.data = data
+                    if not (type(data) is np.ndarray and data.flags.writeable
+                            and data.dtype.kind == "f"):
+                        p.data = data = np.array(data, dtype=g.dtype)  # a read-only view, say
+                    self._update(data, g, state.setdefault(p, {}), group)
                     increment_version(p)
                 if values:
                     self._step_values(values, group)
@@ -207,9 +201,7 @@ class Optimizer:
         as one parameter, and unpacked into floats (their state entries are floats)."""
         batches: dict[tuple, list] = {}
         for p, g in checked:
-            own = self.state.get(p)
-            if own is None:
-                own = self.state[p] = {}
+            own = self.state.setdefault(p, {})
             batches.setdefault((tuple(own), own.get("step")), []).append((p, g, own))
         for (names, step), batch in batches.items():
             data = np.array([p.data for p, _, _ in batch], dtype=np.float64)
