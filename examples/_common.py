@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -44,6 +45,17 @@ def output_dir(path: Path) -> Path:
 def section(title: str) -> None:
     """Print a heading, so the output reads like the tutorial's sections."""
     print(f"\n== {title} " + "=" * max(0, 74 - len(title)))
+
+
+def print_epochs(history: Any, every: int) -> None:
+    """One line per epoch of ``nn.fit``'s history: the first three, every ``every``-th
+    and the last."""
+    h = history.history
+    for epoch in range(len(history)):
+        if epoch < 3 or epoch == len(history) - 1 or (epoch + 1) % every == 0:
+            print(f"  epoch {epoch + 1:>3}: loss {h['loss'][epoch]:.4f}  accuracy "
+                  f"{h['accuracy'][epoch]:.3f}  val_loss {h['val_loss'][epoch]:.4f}  "
+                  f"val_accuracy {h['val_accuracy'][epoch]:.3f}")
 
 
 def save(fig: plt.Figure, path: Path) -> Path:

@@ -112,12 +112,8 @@ def main(argv: list[str] | None = None) -> dict:
                      optimizer=nn.optim.Adam(model.parameters(), lr=args.lr),
                      epochs=args.epochs, batch_size=args.batch_size,
                      validation_data=(X_test, Y_test), rng=rng)
+    _common.print_epochs(history, every=5)
     h = history.history
-    for epoch in range(len(history)):
-        if epoch < 3 or epoch == len(history) - 1 or (epoch + 1) % 5 == 0:
-            print(f"  epoch {epoch + 1:>3}: loss {h['loss'][epoch]:.4f}  accuracy "
-                  f"{h['accuracy'][epoch]:.3f}  val_loss {h['val_loss'][epoch]:.4f}  "
-                  f"val_accuracy {h['val_accuracy'][epoch]:.3f}")
     seconds = time.perf_counter() - start
 
     _common.section("4. Results")

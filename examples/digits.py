@@ -134,12 +134,8 @@ def main(argv: list[str] | None = None) -> dict:
         y_test = y_test[:len(X_test)]
     else:
         history, logits = train_tensor(args, X_train, X_test, Y_train, Y_test)
+    _common.print_epochs(history, every=10)
     h = history.history
-    for epoch in range(len(history)):
-        if epoch < 3 or epoch == len(history) - 1 or (epoch + 1) % 10 == 0:
-            print(f"  epoch {epoch + 1:>3}: loss {h['loss'][epoch]:.4f}  accuracy "
-                  f"{h['accuracy'][epoch]:.3f}  val_loss {h['val_loss'][epoch]:.4f}  "
-                  f"val_accuracy {h['val_accuracy'][epoch]:.3f}")
     seconds = time.perf_counter() - start
 
     _common.section("4. Results")
