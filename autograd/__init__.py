@@ -12,7 +12,7 @@ from .animate import animate_backward
 from .draw import draw_graph
 from .explain import explain_backward
 from .function import Function
-from .fused import linear, softmax_cross_entropy
+from .fused import linear, softmax_cross_entropy, weighted_sum
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import current_scope, grad, is_grad_enabled, name_scope, no_grad
 from .tensor import Tensor
@@ -24,6 +24,7 @@ __all__ = [
     "Function", "GradcheckError", "Tensor", "Value", "animate_backward", "concatenate",
     "conv", "current_scope", "draw_graph", "explain_backward", "functional", "grad",
     "gradcheck", "gradgradcheck", "increment_version", "is_grad_enabled", "linear",
-    "maximum", "minimum", "name_scope", "no_grad", "softmax_cross_entropy", "stack", "where",
+    "maximum", "minimum", "name_scope", "no_grad", "softmax_cross_entropy", "stack",
+    "weighted_sum", "where",
 ]
 __version__ = "0.2.0"

@@ -1,22 +1,27 @@
-"""A network's two workhorses as one op each: the fully connected layer and the
-softmax cross-entropy loss.
+"""A network's workhorses as one op each: the fully connected layer, a neuron's
+weighted sum and the softmax cross-entropy loss.
 
-Written with the elementary ops they would take four and eight nodes; as one op
-(``ops/linalg.py``: LINEAR, ``ops/shape.py``: SOFTMAX_CROSS_ENTROPY) each is one node
-whose rules compute the gradient directly, with fewer temporary arrays. Both are
-differentiable to any order, like every op of the table.
+Written with the elementary ops they would take four, 2n and eight nodes; as one op
+(``ops/linalg.py``: LINEAR, ``ops/elementwise.py``: WEIGHTED_SUM, ``ops/shape.py``:
+SOFTMAX_CROSS_ENTROPY) each is one node whose rules compute the gradient directly,
+with fewer temporary arrays or objects. All are differentiable to any order, like every
+op of the table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from .arguments import float_array, one_axis
+from .backends import scalar_math
+from .ops.elementwise import WEIGHTED_SUM
 from .ops.linalg import LINEAR
 from .ops.shape import SOFTMAX_CROSS_ENTROPY
 from .tensor import Tensor, as_tensor, matmul
+from .value import Value, _as_value
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -41,6 +46,45 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got "
                          f"{bias.shape}")
     return Tensor._apply(LINEAR, (x, weight, bias))
+
+
+def weighted_sum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = None) -> Any:
+    """``weights[0] * inputs[0] + ... + weights[n-1] * inputs[n-1] + bias`` as one node:
+    a neuron's pre-activation. d/dw_i = x_i, d/dx_i = w_i, d/db = 1.
+
+    ``weights`` and ``inputs`` are lists or tuples of the same length of Values and
+    numbers (a Value), or of Tensors and numbers (a Tensor, broadcasting as ``*`` and
+    ``+`` do); ``bias`` is one more such operand or None.
+    """
+    for name, seq in (("weights", weights), ("inputs", inputs)):
+        if not isinstance(seq, (list, tuple)):
+            raise TypeError(f"weighted_sum: {name} must be a list or tuple, got "
+                            f"{type(seq).__name__}")
+    n = len(weights)
+    if n != len(inputs) or n == 0:
+        raise ValueError(f"weighted_sum: needs as many inputs as weights, at least one; got "
+                         f"{n} weights and {len(inputs)} inputs")
+    parts = _operands(weights, inputs, bias)
+    if set(map(type, parts)) != _ONLY_VALUES:
+        tensor = next((part for part in parts if isinstance(part, Tensor)), None)
+        if tensor is not None:
+            return Tensor._apply(WEIGHTED_SUM, tuple(
+                as_tensor(part, "weighted_sum", like=tensor) for part in parts))
+        parts = [_as_value(part, "weighted_sum") for part in parts]
+    data = WEIGHTED_SUM.forward(scalar_math, [part.data for part in parts])
+    return Value._node(data, tuple(parts), WEIGHTED_SUM)
+
+
+_ONLY_VALUES = {Value}
+
+
+def _operands(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> list[Any]:
+    """w1, x1, w2, x2, ... (, b): WEIGHTED_SUM's operand order."""
+    parts: list[Any] = [None] * (2 * len(weights))
+    parts[0::2], parts[1::2] = weights, inputs
+    if bias is not None:
+        parts.append(bias)
+    return parts
 
 
 def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -> Tensor:

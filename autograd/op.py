@@ -44,7 +44,8 @@ class Op:
     forward: Callable[..., Any]
     vjp: tuple[Callable[..., Any], ...]
     symbol: str = ""
-    formula: tuple[str, ...] = ()
+    # One text per input; a variadic op gives a function of its inputs' names instead.
+    formula: tuple[str, ...] | Callable[[list[str]], list[str]] = ()
     kinks: str = ""
     commutative: bool = False
     variadic: bool = False

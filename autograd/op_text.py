@@ -36,6 +36,9 @@ def forward_text(node: Any, out: str, inputs: list[str]) -> str:
         return f"{out} = {inputs[0]}^{fmt(power)}"
     if op == "neg":
         return f"{out} = -{inputs[0]}"
+    if node._op.name == "weighted_sum":  # o = w1*x1 + w2*x2 + b
+        pairs = [f"{w}*{x}" for w, x in zip(inputs[0::2], inputs[1::2])]
+        return f"{out} = " + " + ".join(pairs + inputs[len(pairs) * 2:])
     if op in INFIX and len(inputs) == 2:
         return f"{out} = {inputs[0]} {op} {inputs[1]}"
     return f"{out} = {op}({', '.join(inputs)})"
@@ -46,6 +49,8 @@ def derivative_texts(node: Any, out: str, inputs: list[str]) -> list[str | None]
     op = node._op
     formulas = op.formula
     if op.variadic:
+        if callable(formulas):
+            return formulas(inputs)
         return [f"g's part for input {k + 1}" for k in range(len(inputs))]
     if len(formulas) != len(inputs):
         return [None] * len(inputs)
@@ -70,10 +75,10 @@ def forward_again(node: Any) -> Any:
     op, parents = node._op, node.parents
     inputs = [p.data for p in parents]
     try:
-        if op.variadic:
-            return None  # a custom Function or a join: not worth recomputing
+        if op.variadic:  # a custom Function's forward runs only through apply(): None
+            return op.forward(node.xp, inputs, *node._params)
         return op.forward(node.xp, *inputs, *node._params)
-    except (TypeError, ValueError, ArithmeticError, IndexError):
+    except (TypeError, ValueError, ArithmeticError, IndexError, RuntimeError):
         return None
 
 

@@ -11,6 +11,7 @@ from .backends import scalar_math
 from .graph import Node, _state
 from .op import Op
 from .ops import elementwise as ew
+from .value_backward import accumulate_grads
 
 
 class Value(Node):
@@ -25,11 +26,14 @@ class Value(Node):
     nan, ``exp(1000)`` and ``1 / 0`` are inf, ``sin(inf)`` is nan.
     """
 
-    # A Value has at most two parents. They live in two slots, not in a tuple: a tuple
-    # would be a second object per node for Python's cyclic garbage collector to track,
-    # and with it the forward pass of a scalar network took twice as long
-    # (benchmarks/bench_value.py). ``parents`` rebuilds the tuple when asked.
+    # An op's first two inputs live in two slots, not in a tuple: a tuple would be a
+    # second object per node for Python's cyclic garbage collector to track, and with it
+    # the forward pass of a scalar network took twice as long (benchmarks/bench_value.py).
+    # ``parents`` rebuilds the tuple when asked. An op of more inputs (a neuron's
+    # weighted sum) makes a ``_WideValue``, which keeps the rest in a slot ``_more``;
+    # for every other Value, ``_more`` is this class's None and costs no bytes.
     __slots__ = ("_left", "_right")
+    _more: tuple | None = None
     xp = scalar_math
     _initial_grad = 0.0
     _is_scalar = True
@@ -47,7 +51,8 @@ class Value(Node):
     def parents(self, parents: tuple) -> None:
         count = len(parents)
         if count > 2:
-            raise ValueError(f"Value: an op takes at most two inputs, got {count}")
+            raise ValueError(f"Value: parents of more than two nodes are set when the node "
+                             f"is made (Value._node), got {count}")
         self._left = parents[0] if count else None
         self._right = parents[1] if count > 1 else None
 
@@ -65,42 +70,9 @@ class Value(Node):
         self._op = None
 
     def backward(self, grad: Any = None) -> None:
-        """Fill ``.grad`` of every Value this one depends on with d(self)/d(node).
-
-        The rules are the op table's first-order ones, as for every node; only the
-        bookkeeping is Value's own: each gradient is added straight into the parents'
-        ``.grad`` slots in reverse topological order (intermediates are zeroed first,
-        leaves keep accumulating across calls), with no dictionary of gradients.
-        This is what makes a scalar network's backward pass fast
-        (benchmarks/PROFILE.md); ``autograd.grad`` keeps the generic walk.
-        """
-        order = _ancestors_in_order(self)
-        for node in order:
-            if node._op is not None:
-                node.grad = 0.0
-        self.grad += self._seed(grad)
-        for node in reversed(order):
-            op = node._op
-            if op is None:
-                continue
-            g = node.grad
-            # + and * (nine nodes in ten of a network) inline: their rules from the op
-            # table, d(a+b) = (g, g) and d(ab) = (g b, g a), cost less than a call
-            if op is _ADD:
-                node._left.grad += g
-                node._right.grad += g
-                continue
-            if op is _MUL:
-                left, right = node._left, node._right
-                left.grad += g * right.data
-                right.grad += g * left.data
-                continue
-            grads = op.raw_backward(node, g)
-            if grads[0] is not None:  # None only from a custom Function's backward
-                node._left.grad += grads[0]
-            right = node._right
-            if right is not None and grads[1] is not None:
-                right.grad += grads[1]
+        """Fill ``.grad`` of every Value this one depends on with d(self)/d(node) (times
+        ``grad``), adding into the leaves' ``.grad`` (``value_backward.py``)."""
+        accumulate_grads(self, self._seed(grad))
 
     def _seed(self, grad: Any) -> float:
         return 1.0 if grad is None else _as_number(grad, "backward")
@@ -135,11 +107,11 @@ class Value(Node):
 
     @classmethod
     def _node(cls, data: Any, parents: tuple, op: Op, params: tuple = ()) -> Value:
+        op = op.bind(*params) if params else op
         if len(parents) > 2:
-            raise ValueError(f"{op.name}: a Value op takes at most two Value inputs, got "
-                             f"{len(parents)}; use Tensors for more")
+            return _wide_value_node(data, tuple(parents), op)
         left, right = (tuple(parents) + (None, None))[:2]
-        return _value_node(data, left, right, op.bind(*params) if params else op)
+        return _value_node(data, left, right, op)
 
     def _binary(self, op: Op, other: Any, reflected: bool = False) -> Value:
         other = _as_value(other, op.symbol)
@@ -317,6 +289,33 @@ def _value_node(data: float, left: Value | None, right: Value | None, op: Op) ->
     return out
 
 
+class _WideValue(Value):
+    """A Value made by an op of more than two inputs: the first two in Value's slots,
+    the rest in ``_more``."""
+
+    __slots__ = ("_more",)
+
+    @property
+    def parents(self) -> tuple:
+        left = self._left  # None for a node made in no_grad: no parents at all
+        return () if left is None else (left, self._right, *self._more)
+
+
+def _wide_value_node(data: float, parents: tuple, op: Op) -> Value:
+    """The Value of ``op`` on three or more ``parents`` (see ``_value_node``)."""
+    out = _new_value(_WideValue)
+    out.data, out.grad = data, 0.0
+    scope = _state.recording
+    if scope is None:
+        out._names = _state.scope
+        out._left = out._right = out._op = out._more = None
+    else:
+        out._names = scope
+        out._left, out._right, out._more = parents[0], parents[1], parents[2:]
+        out._op = op
+    return out
+
+
 @functools.lru_cache(maxsize=1024)
 def _bound_cached(op: Op, params: tuple) -> Op:
     return op.bind(*params)
@@ -329,33 +328,6 @@ def _bound(op: Op, params: tuple) -> Op:
         return _bound_cached(op, params)
     except TypeError:
         return op.bind(*params)
-
-
-def _ancestors_in_order(root: Value) -> list[Value]:
-    """Every Value ``root`` depends on, each after its parents: a depth-first walk with
-    an explicit stack (no recursion limit) over the two parent slots.
-
-    A node is pushed as (node, False) to be expanded, and as (node, True) under its
-    parents, so it is emitted once they are done.
-    """
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack = [(root, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            left = node._left
-            if left is not None:
-                if left not in visited:
-                    stack.append((left, False))
-                right = node._right
-                if right is not None and right not in visited:
-                    stack.append((right, False))
-    return order
 
 
 _ADD, _MUL = ew.ADD, ew.MUL  # module globals: read once per node, on the hot path

@@ -96,8 +96,8 @@ def tensor_operands(draw, row):
         shapes_ = ((draw(st.integers(1, 2)), draw(st.integers(1, 2)), draw(st.integers(2, 5))),)
         if row.name == "max_pool1d":
             return [draw(arrays(shapes_[0], unique=True), label="x0")]
-    elif row.arity == 2:
-        shapes_ = draw(broadcastable_shapes(2))
+    elif row.arity >= 2:
+        shapes_ = draw(broadcastable_shapes(row.arity))
     else:
         shapes_ = (draw(shapes()),)
     return [draw(arrays(shape, **row.operand_domain(i)), label=f"x{i}")

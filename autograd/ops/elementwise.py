@@ -158,6 +158,44 @@ MINIMUM = Op("minimum", lambda xp, a, b: xp.minimum(a, b),
              commutative=True)
 
 
+# --- n-ary -----------------------------------------------------------------------------
+
+def _weighted_sum(xp: Any, parts: list) -> Any:
+    """w1*x1 + ... + wn*xn (+ b) for parts = [w1, x1, ..., wn, xn] or [..., b]; the terms
+    are added to the bias in order, as the chain ``b + w1*x1 + w2*x2 ...`` adds them."""
+    weights, inputs = parts[0::2], parts[1::2]  # with a bias, weights ends with it
+    if len(weights) > len(inputs):
+        total, first = weights[-1], 0
+    else:
+        total, first = weights[0] * inputs[0], 1
+    for w, x in zip(weights[first:], inputs[first:]):  # zip stops before the bias
+        total = total + w * x
+    return total
+
+
+def _weighted_sum_vjp(xp: Any, g: Any, parts: list, y: Any) -> list:
+    """d/dw_i = x_i, d/dx_i = w_i, d/db = 1."""
+    end = len(parts) // 2 * 2  # the products' operands; a bias after them gets g
+    grads = [g] * len(parts)
+    grads[0:end:2] = [g * x for x in parts[1:end:2]]
+    grads[1:end:2] = [g * w for w in parts[0:end:2]]
+    return grads
+
+
+def _weighted_sum_formulas(inputs: list[str]) -> list[str]:
+    """The local derivatives in the inputs' names: the other factor of each product."""
+    texts = ["1"] * len(inputs)
+    for i in range(0, len(inputs) - 1, 2):
+        texts[i], texts[i + 1] = inputs[i + 1], inputs[i]
+    return texts
+
+
+# A neuron's pre-activation as one node instead of 2n: its backward visits one node and
+# its forward makes one object (what a scalar network's time goes to) per neuron.
+WEIGHTED_SUM = Op("weighted_sum", _weighted_sum, (_weighted_sum_vjp,), symbol="w·x+b",
+                  formula=_weighted_sum_formulas, variadic=True)
+
+
 def _pow_base_grad(xp: Any, g: Any, a: Any, b: Any) -> Any:
     """d a^b / da = b a^(b-1), and 0 at a = b = 0 (PyTorch: 0^0 is flat in a).
 
@@ -183,4 +221,4 @@ def _pick(xp: Any, g: Any, mine: Any, other: Any, loses: Any) -> Any:
 
 ELEMENTWISE = (NEG, EXP, EXPM1, LOG, LOG1P, SQRT, TANH, SIGMOID, SOFTPLUS, LOGSIGMOID, SIN,
                COS, TAN, RELU, ABS, ERF, SIGN, LEAKY_RELU, ELU, SILU, GELU, GELU_TANH, CLAMP,
-               POW_NUMBER, ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM)
+               POW_NUMBER, ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, WEIGHTED_SUM)

@@ -100,9 +100,9 @@ def _off_kink(x: Any) -> Any:
     return np.abs(x) > KINK_MARGIN
 
 
-def _broadcastable(a: Any, b: Any) -> bool:
+def _broadcastable(*operands: Any) -> bool:
     try:
-        np.broadcast_shapes(np.shape(a), np.shape(b))
+        np.broadcast_shapes(*map(np.shape, operands))
     except ValueError:
         return False
     return True
@@ -171,6 +171,14 @@ ELEMENTWISE_OPS: tuple[Op, ...] = (
             reference=lambda a, b: (a / b, (1 / b, -a / b ** 2))),
     _binary("pow", "{0} ** {1}", lambda a, b: a ** b, lambda a, b: _positive(a), draw=_POSITIVE,
             reference=lambda a, b: (a ** b, (b * a ** (b - 1), a ** b * math.log(a)))),
+    # a neuron's sum; operands used twice, so gradients from two products add up
+    Op("weighted_sum", 3, "weighted_sum([{0}, {1}], [{2}, {0}], {1})",
+       lambda a, b, c, p: autograd.weighted_sum([a, b], [c, a], b),
+       lambda a, b, c: [None] if _broadcastable(a, b, c) else [], ("weighted_sum",),
+       reference=lambda a, b, c, p: (b + a * c + b * a, (c + b, a + 1.0, a))),
+    _binary("weighted_sum_no_bias", "weighted_sum([{0}], [{1}])",
+            lambda a, b: autograd.weighted_sum([a], [b]), covers="weighted_sum",
+            reference=lambda a, b: (a * b, (b, a))),
     _unary("neg", "-{0}", lambda x: -x, reference=lambda x: (-x, (-1.0,))),
     _unary("exp", "exp({0})", lambda x: x.exp(),
            reference=lambda x: (math.exp(x), (math.exp(x),))),
