@@ -17,9 +17,10 @@
 4. Results: test accuracy, the loss and accuracy curves, and the digits it got wrong.
 
 ``--engine value`` trains the same kind of network (inputs -> ReLU layer -> 10 logits,
-cross-entropy, Adam, ``nn.fit``) made of Values (``nn.MLP``): one graph node per
-multiply-add, a sample at a time. It is about a thousand times slower per number, so it
-uses 16 hidden units and the first 400 training images (``--hidden``, ``--subset``).
+cross-entropy, Adam, ``nn.fit``) made of Values (``nn.MLP``): two graph nodes per
+neuron (its weighted sum and its activation), a sample at a time. It is several hundred
+times slower per number, so it uses 16 hidden units and the first 400 training images
+(``--hidden``, ``--subset``).
 ``--mnist DIR`` reads the four MNIST IDX files (gzipped or not) from DIR through
 ``nn.data.load_mnist`` and trains on them instead (784 inputs, 128 hidden units).
 
@@ -76,7 +77,7 @@ def train_tensor(args, X_train, X_test, Y_train, Y_test) -> tuple:
 
 # %%
 def train_value(args, X_train, X_test, Y_train, Y_test) -> tuple:
-    """The scalar engine: nn.MLP of Values, one graph node per multiply-add."""
+    """The scalar engine: nn.MLP of Values, a weighted-sum node per neuron."""
     rng = np.random.default_rng(args.seed)
     X_train, Y_train = X_train[:args.subset], Y_train[:args.subset]
     X_test, Y_test = X_test[:args.subset // 4], Y_test[:args.subset // 4]

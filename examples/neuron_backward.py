@@ -77,7 +77,7 @@ print(f"open {page} in a browser")
 
 # %% [markdown]
 # ## A whole training step, one box per layer
-# A 2-16-16-1 MLP of scalar `Value`s over 4 samples has thousands of nodes. With
+# A 2-16-16-1 MLP of scalar `Value`s over 4 samples has hundreds of nodes. With
 # `collapse="modules"` each layer is one box (`Layer (mlp.layers.0)`); the values that
 # pass between layers are drawn as bundles, and every edge between modules stays.
 
