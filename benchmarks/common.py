@@ -63,24 +63,32 @@ class GoalRow:
 
 
 def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1,
-                warmup: int = 1) -> dict[str, float]:
+                warmup: int = 1, full_collections: bool = False) -> dict[str, float]:
     """Median seconds per call of each engine's ``step``, the engines taking turns.
 
     Each engine first runs ``warmup`` calls. Then, ``rounds`` times: a full collection
-    of the garbage left so far, and every engine in turn after a short pause and a
-    collection of the young generations, ``calls`` calls timed together. (A full
-    collection walks every object in the process — 0.2 s once torch is imported — so
-    it is done once per round, not before every engine.)
+    of the garbage left so far, and every engine in turn (the order rotating from round
+    to round) after a short pause and a collection of the young generations, ``calls``
+    calls timed together. (A full collection walks every object in the process — 0.2 s
+    once torch is imported — so it is done once per round, not before every engine.)
+
+    ``full_collections=True`` does a full collection before every engine instead: for
+    steps that allocate tens of thousands of objects (scalar graphs), whose own
+    allocations then decide when the collector's full passes (30 ms each, measured)
+    fall in their step, not the objects an engine timed before them left counted.
     """
     for step in steps.values():
         for _ in range(warmup):
             step()
+    engines = list(steps)
     times: dict[str, list[float]] = {engine: [] for engine in steps}
-    for _ in range(rounds):
+    for round_ in range(rounds):
         gc.collect()
-        for engine, step in steps.items():
+        first = round_ % len(engines)
+        for engine in engines[first:] + engines[:first]:
             time.sleep(SETTLE_SECONDS)
-            gc.collect(1)
+            gc.collect(2 if full_collections else 1)
+            step = steps[engine]
             start = time.perf_counter()
             for _ in range(calls):
                 step()

@@ -100,12 +100,13 @@ def topological_order(root: Scalar) -> list[Scalar]:
 
 
 class FloorMLP:
-    """micrograd's MLP for Scalars: ReLU hidden layers, a linear output layer."""
+    """micrograd's MLP for Scalars (or another ``value`` class with + * relu): ReLU hidden
+    layers, a linear output layer, one node per multiply and add."""
 
-    def __init__(self, nin: int, nouts: list[int], seed: int = 1) -> None:
+    def __init__(self, nin: int, nouts: list[int], seed: int = 1, value: type = Scalar) -> None:
         rng = random.Random(seed)
         sizes = [nin, *nouts]
-        self.layers = [[([Scalar(rng.uniform(-1, 1)) for _ in range(sizes[i])], Scalar(0.0))
+        self.layers = [[([value(rng.uniform(-1, 1)) for _ in range(sizes[i])], value(0.0))
                         for _ in range(sizes[i + 1])]
                        for i in range(len(nouts))]
         self._parameters = [p for layer in self.layers for w, b in layer for p in (*w, b)]
@@ -117,7 +118,7 @@ class FloorMLP:
             x = outs if i == last else [out.relu() for out in outs]
         return x[0] if len(x) == 1 else x
 
-    def parameters(self) -> list[Scalar]:
+    def parameters(self) -> list[Any]:
         return self._parameters
 
     def zero_grad(self) -> None:
