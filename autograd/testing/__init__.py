@@ -13,8 +13,9 @@ Needs hypothesis (``pip install autograd-nn[testing]``).
 """
 
 from .assertions import assert_gradients_close
+from .domains import DOMAIN_MARGIN, KINK_MARGIN
 from .expressions import Expression, Step, expressions, tensor_expressions
-from .ops import DOMAIN_MARGIN, ELEMENTWISE_OPS, KINK_MARGIN, TENSOR_OPS, VALUE_OPS, Op
+from .ops import ELEMENTWISE_OPS, TENSOR_OPS, VALUE_OPS, Op
 from .profiles import load_profile, register_profiles, scaled
 from .strategies import MARGIN, SAFE_RANGE, arrays, axes, broadcastable_shapes, shapes, values
 

@@ -14,7 +14,8 @@ its derivative: ``log``/``sqrt`` of positives, division away from 0, ``relu``/``
 ``leaky_relu`` away from their kink at 0, ``**`` with a positive base, ``max`` without
 near-ties. ``params(*operand_data)`` states this: the parameters (an exponent, an axis,
 ...) with which the op may be applied to operands holding that data, an empty list
-where it may not be applied at all. The functions themselves are never shifted or
+where it may not be applied at all (``domains.py`` holds these functions and the
+margins). The functions themselves are never shifted or
 clipped to make them safe: the op is simply not drawn there.
 
 The elementwise rows are written with methods and operators that Value and Tensor
@@ -33,12 +34,32 @@ import numpy as np
 
 import autograd
 
-#: How far inside its domain an operand of log, sqrt, 1/x or a base of ** must be.
-DOMAIN_MARGIN = 0.1
-#: How far from a kink (relu, abs, leaky_relu at 0; ties of max, min and maximum).
-KINK_MARGIN = 1e-2
-#: The least |x| that values(away_from_zero=True) draws (its margin).
-MARGIN_OF_ZERO = 1e-2
+from .domains import (
+    KINK_MARGIN,
+    MARGIN_OF_ZERO,
+    all_true,
+    axis_params,
+    broadcast_params,
+    broadcastable,
+    choices,
+    defined_where,
+    everywhere,
+    extremum_params,
+    index_params,
+    joinable,
+    linear_params,
+    matmul_params,
+    nonzero,
+    off_kink,
+    pad_params,
+    positive,
+    power_domain,
+    reduction_params,
+    spread_params,
+    sum_to_params,
+    target_weights_params,
+    window_params,
+)
 
 
 @dataclass(frozen=True)
@@ -69,52 +90,6 @@ class Op:
         return self.template.format(*operands, p=param)
 
 
-def _everywhere(*data: Any) -> list[None]:
-    return [None]
-
-
-def _where(condition: Callable[..., Any]) -> Callable[..., list[None]]:
-    """Parameters for a parameterless op that is defined where ``condition`` holds."""
-    return lambda *data: [None] if _all(condition(*data)) else []
-
-
-def _choices(options: Sequence[Any],
-             condition: Callable[..., Any] = lambda *data: True) -> Callable[..., list[Any]]:
-    """The ``options`` for which ``condition(*data, option)`` holds everywhere."""
-    return lambda *data: [p for p in options if _all(condition(*data, p))]
-
-
-def _all(condition: Any) -> bool:
-    return bool(np.all(condition))
-
-
-def _positive(x: Any) -> Any:
-    return np.asarray(x) > DOMAIN_MARGIN
-
-
-def _nonzero(x: Any) -> Any:
-    return np.abs(x) > DOMAIN_MARGIN
-
-
-def _off_kink(x: Any) -> Any:
-    return np.abs(x) > KINK_MARGIN
-
-
-def _broadcastable(*operands: Any) -> bool:
-    try:
-        np.broadcast_shapes(*map(np.shape, operands))
-    except ValueError:
-        return False
-    return True
-
-
-def _power_domain(x: Any, p: float) -> Any:
-    """x ** p: any x for p = 0, 1, 2, ...; x != 0 for negative integers; x > 0 otherwise."""
-    if float(p).is_integer():
-        return True if p >= 0 else _nonzero(x)
-    return _positive(x)
-
-
 _POSITIVE = ({"positive": True},)
 _OFF_ZERO = ({"away_from_zero": True},)
 
@@ -123,7 +98,7 @@ def _unary(name: str, template: str, apply: Callable[[Any], Any],
            domain: Callable[[Any], Any] | None = None, covers: str | None = None,
            draw: tuple[dict, ...] = (), reference: Callable[[float], tuple] | None = None,
            ) -> Op:
-    params = _everywhere if domain is None else _where(domain)
+    params = everywhere if domain is None else defined_where(domain)
     ref = None if reference is None else (lambda x, p: reference(x))
     return Op(name, 1, template, lambda x, p: apply(x), params, (covers or name,), draw, ref)
 
@@ -133,7 +108,7 @@ def _binary(name: str, template: str, apply: Callable[[Any, Any], Any],
             draw: tuple[dict, ...] = (),
             reference: Callable[[float, float], tuple] | None = None) -> Op:
     def params(a: Any, b: Any) -> list[None]:
-        ok = _broadcastable(a, b) and (domain is None or _all(domain(a, b)))
+        ok = broadcastable(a, b) and (domain is None or all_true(domain(a, b)))
         return [None] if ok else []
     ref = None if reference is None else (lambda a, b, p: reference(a, b))
     return Op(name, 2, template, lambda a, b, p: apply(a, b), params, (covers or name,), draw,
@@ -145,7 +120,7 @@ def _number(name: str, template: str, apply: Callable[[Any, Any], Any], options:
             condition: Callable[..., Any] = lambda *data: True,
             draw: tuple[dict, ...] = ()) -> Op:
     """A row combining one operand with a number ``p`` drawn from ``options``."""
-    return Op(name, 1, template, apply, _choices(options, condition), (covers,), draw,
+    return Op(name, 1, template, apply, choices(options, condition), (covers,), draw,
               reference)
 
 
@@ -166,15 +141,15 @@ ELEMENTWISE_OPS: tuple[Op, ...] = (
             reference=lambda a, b: (a - b, (1.0, -1.0))),
     _binary("mul", "{0} * {1}", lambda a, b: a * b,
             reference=lambda a, b: (a * b, (b, a))),
-    _binary("div", "{0} / {1}", lambda a, b: a / b, lambda a, b: _nonzero(b),
+    _binary("div", "{0} / {1}", lambda a, b: a / b, lambda a, b: nonzero(b),
             draw=({}, {"away_from_zero": True}),
             reference=lambda a, b: (a / b, (1 / b, -a / b ** 2))),
-    _binary("pow", "{0} ** {1}", lambda a, b: a ** b, lambda a, b: _positive(a), draw=_POSITIVE,
+    _binary("pow", "{0} ** {1}", lambda a, b: a ** b, lambda a, b: positive(a), draw=_POSITIVE,
             reference=lambda a, b: (a ** b, (b * a ** (b - 1), a ** b * math.log(a)))),
     # a neuron's sum; operands used twice, so gradients from two products add up
     Op("weighted_sum", 3, "weighted_sum([{0}, {1}], [{2}, {0}], {1})",
        lambda a, b, c, p: autograd.weighted_sum([a, b], [c, a], b),
-       lambda a, b, c: [None] if _broadcastable(a, b, c) else [], ("weighted_sum",),
+       lambda a, b, c: [None] if broadcastable(a, b, c) else [], ("weighted_sum",),
        reference=lambda a, b, c, p: (b + a * c + b * a, (c + b, a + 1.0, a))),
     _binary("weighted_sum_no_bias", "weighted_sum([{0}], [{1}])",
             lambda a, b: autograd.weighted_sum([a], [b]), covers="weighted_sum",
@@ -184,11 +159,11 @@ ELEMENTWISE_OPS: tuple[Op, ...] = (
            reference=lambda x: (math.exp(x), (math.exp(x),))),
     _unary("expm1", "expm1({0})", lambda x: x.expm1(),
            reference=lambda x: (math.expm1(x), (math.exp(x),))),
-    _unary("log", "log({0})", lambda x: x.log(), _positive, draw=_POSITIVE,
+    _unary("log", "log({0})", lambda x: x.log(), positive, draw=_POSITIVE,
            reference=lambda x: (math.log(x), (1 / x,))),
-    _unary("log1p", "log1p({0})", lambda x: x.log1p(), _positive, draw=_POSITIVE,
+    _unary("log1p", "log1p({0})", lambda x: x.log1p(), positive, draw=_POSITIVE,
            reference=lambda x: (math.log1p(x), (1 / (1 + x),))),
-    _unary("sqrt", "sqrt({0})", lambda x: x.sqrt(), _positive, draw=_POSITIVE,
+    _unary("sqrt", "sqrt({0})", lambda x: x.sqrt(), positive, draw=_POSITIVE,
            reference=lambda x: (math.sqrt(x), (0.5 / math.sqrt(x),))),
     _unary("tanh", "tanh({0})", lambda x: x.tanh(),
            reference=lambda x: (math.tanh(x), (1 / math.cosh(x) ** 2,))),
@@ -205,24 +180,24 @@ ELEMENTWISE_OPS: tuple[Op, ...] = (
            reference=lambda x: (math.tan(x), (1 / math.cos(x) ** 2,))),
     _unary("erf", "erf({0})", lambda x: x.erf(),
            reference=lambda x: (math.erf(x), (2 / math.sqrt(math.pi) * math.exp(-x * x),))),
-    _unary("relu", "relu({0})", lambda x: x.relu(), _off_kink, draw=_OFF_ZERO,
+    _unary("relu", "relu({0})", lambda x: x.relu(), off_kink, draw=_OFF_ZERO,
            reference=lambda x: (max(x, 0.0), (float(x > 0),))),
-    _unary("abs", "abs({0})", lambda x: x.abs(), _off_kink, draw=_OFF_ZERO,
+    _unary("abs", "abs({0})", lambda x: x.abs(), off_kink, draw=_OFF_ZERO,
            reference=lambda x: (abs(x), (math.copysign(1.0, x),))),
-    _unary("sign", "sign({0})", lambda x: x.sign(), _off_kink, draw=_OFF_ZERO,
+    _unary("sign", "sign({0})", lambda x: x.sign(), off_kink, draw=_OFF_ZERO,
            reference=lambda x: (math.copysign(1.0, x), (0.0,))),
     _unary("silu", "silu({0})", lambda x: x.silu(),
            reference=lambda x: (x * _sigmoid(x), (_sigmoid(x) * (1 + x * _sigmoid(-x)),))),
     _unary("gelu", "gelu({0})", lambda x: x.gelu(), reference=_gelu),
     _unary("gelu_tanh", "gelu({0}, approximate='tanh')", lambda x: x.gelu("tanh")),
     Op("leaky_relu", 1, "leaky_relu({0}, {p})", lambda x, p: x.leaky_relu(p),
-       _choices((0.01, 0.2), lambda x, p: _off_kink(x)), ("leaky_relu",), _OFF_ZERO,
+       choices((0.01, 0.2), lambda x, p: off_kink(x)), ("leaky_relu",), _OFF_ZERO,
        lambda x, p: (x if x > 0 else p * x, (1.0 if x > 0 else p,))),
     Op("elu", 1, "elu({0}, {p})", lambda x, p: x.elu(p),
-       _choices((1.0, 0.5), lambda x, p: _off_kink(x)), ("elu",), _OFF_ZERO,
+       choices((1.0, 0.5), lambda x, p: off_kink(x)), ("elu",), _OFF_ZERO,
        lambda x, p: (x if x > 0 else p * math.expm1(x), (1.0 if x > 0 else p * math.exp(x),))),
     _number("pow_number", "{0} ** {p}", lambda x, p: x ** p, (2, 3, -1, 0.5, 1.5),
-            "pow_number", lambda x, p: (x ** p, (p * x ** (p - 1),)), _power_domain,
+            "pow_number", lambda x, p: (x ** p, (p * x ** (p - 1),)), power_domain,
             draw=_POSITIVE),
     _number("radd", "{p} + {0}", lambda x, p: p + x, (2.0, -1.5), "add",
             lambda x, p: (p + x, (1.0,))),
@@ -231,7 +206,7 @@ ELEMENTWISE_OPS: tuple[Op, ...] = (
     _number("rmul", "{p} * {0}", lambda x, p: p * x, (2.0, -0.5), "mul",
             lambda x, p: (p * x, (p,))),
     _number("rdiv", "{p} / {0}", lambda x, p: p / x, (1.0, -2.0), "div",
-            lambda x, p: (p / x, (-p / x ** 2,)), lambda x, p: _nonzero(x), draw=_OFF_ZERO),
+            lambda x, p: (p / x, (-p / x ** 2,)), lambda x, p: nonzero(x), draw=_OFF_ZERO),
     _number("rpow", "{p} ** {0}", lambda x, p: p ** x, (2.0, 0.5), "pow",
             lambda x, p: (p ** x, (p ** x * math.log(p),))),
     _number("add_number", "{0} + {p}", lambda x, p: x + p, (0.5,), "add",
@@ -250,108 +225,8 @@ VALUE_OPS = ELEMENTWISE_OPS
 
 # --- Tensor-only ops ---------------------------------------------------------------
 
-def _reduction_params(x: Any) -> list[tuple[Any, bool]]:
-    x = np.asarray(x)
-    if x.ndim == 0:
-        return []
-    return [(axis, keepdims) for axis in (None, *range(x.ndim)) for keepdims in (False, True)]
-
-
-def _unique_extremum(x: np.ndarray, axis: Any, largest: bool) -> bool:
-    """The extremum along ``axis`` beats the runner-up by more than KINK_MARGIN."""
-    x = np.asarray(x)
-    moved = x.reshape(-1) if axis is None else np.moveaxis(x, axis, -1)
-    if moved.shape[-1] < 2:
-        return True
-    ordered = np.sort(moved, axis=-1)
-    gap = ordered[..., -1] - ordered[..., -2] if largest else ordered[..., 1] - ordered[..., 0]
-    return _all(gap > KINK_MARGIN)
-
-
-def _extremum_params(largest: bool) -> Callable[[Any], list[tuple[Any, bool]]]:
-    return lambda x: [p for p in _reduction_params(x) if _unique_extremum(x, p[0], largest)]
-
-
-def _axis_params(x: Any) -> list[int]:
-    return list(range(-1, np.ndim(x) - 1)) if np.ndim(x) > 0 else []
-
-
-def _matmul_params(a: Any, b: Any) -> list[None]:
-    a, b = np.asarray(a), np.asarray(b)
-    if a.ndim == 0 or b.ndim == 0 or a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-        return []
-    try:
-        np.broadcast_shapes(a.shape[:-2], b.shape[:-2])  # the batch axes
-    except ValueError:
-        return []
-    return [None]
-
-
-def _linear_params(x: Any, w: Any, b: Any) -> list[None]:
-    x, w, b = np.asarray(x), np.asarray(w), np.asarray(b)
-    fits = x.ndim >= 1 and w.ndim == 2 and x.shape[-1] == w.shape[1] and b.shape == w.shape[:1]
-    return [None] if fits else []
-
-
-def _target_weights_params(x: Any) -> list[tuple[str, np.ndarray, int]]:
-    """Unnormalised target weights (some 0, some above 1) along each axis of ``x``."""
-    x = np.asarray(x)
-    if x.ndim == 0:
-        return []
-    weights = np.round(np.abs(np.sin(np.arange(x.size) * 1.7)) * 1.5, 1).reshape(x.shape)
-    return [("w", weights, axis) for axis in range(-1, x.ndim - 1)]
-
-
 def _gram(x: Any) -> Any:
     return x @ x.T
-
-
-def _index_params(x: Any) -> list[tuple[str, Any]]:
-    x = np.asarray(x)
-    if x.ndim == 0:
-        return []
-    last = x.shape[0] - 1
-    return [("[::2]", slice(None, None, 2)), ("[1:]", slice(1, None)),
-            (f"[[0, 0, {last}]]", np.array([0, 0, last])), ("[..., -1]", (Ellipsis, -1))]
-
-
-def _joinable(a: Any, b: Any) -> list[int]:
-    """Axes along which ``a`` and ``b`` can be concatenated."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.ndim != b.ndim or a.ndim == 0:
-        return []
-    return [k for k in range(a.ndim)
-            if a.shape[:k] + a.shape[k + 1:] == b.shape[:k] + b.shape[k + 1:]]
-
-
-def _broadcast_params(x: Any) -> list[tuple[int, ...]]:
-    return [(2, *np.shape(x))] + ([(*np.shape(x)[:-1], 3)] if np.shape(x)[-1:] == (1,) else [])
-
-
-def _sum_to_params(x: Any) -> list[tuple[int, ...]]:
-    shape = np.shape(x)
-    return [shape[1:]] + ([(1, *shape[1:])] if len(shape) > 1 else []) if shape else []
-
-
-def _spread_params(x: Any, least_var: float) -> list[tuple[Any, bool]]:
-    """Reductions over at least two entries whose variance (correction 1) exceeds
-    ``least_var``: var needs two entries; std is not differentiable at variance 0."""
-    x = np.asarray(x)
-    ok = []
-    for axis, keepdims in _reduction_params(x):
-        count = x.size if axis is None else x.shape[axis]
-        if count >= 2 and _all(np.var(x, axis=axis, ddof=1) > least_var):
-            ok.append((axis, keepdims))
-    return ok
-
-
-def _window_params(x: Any) -> list[int]:
-    """Kernel sizes with which 1-d windows fit x as (N, C, L): its last side at least 2."""
-    return [2] if np.ndim(x) == 3 and np.shape(x)[-1] >= 2 else []
-
-
-def _pad_params(x: Any) -> list[tuple[tuple[int, int], ...]]:
-    return [((1, 0),), ((0, 2),)] if np.ndim(x) >= 1 else []
 
 
 def _refold(x: Any, kernel: int) -> Any:
@@ -363,14 +238,14 @@ def _refold(x: Any, kernel: int) -> Any:
 TENSOR_OPS: tuple[Op, ...] = (
     _unary("reshape", "{0}.reshape(-1)", lambda x: x.reshape(-1), lambda x: np.ndim(x) >= 2),
     _unary("transpose", "{0}.T", lambda x: x.T, lambda x: np.ndim(x) >= 2),
-    Op("getitem", 1, "{0}{p[0]}", lambda x, p: x[p[1]], _index_params,
+    Op("getitem", 1, "{0}{p[0]}", lambda x, p: x[p[1]], index_params,
        ("getitem", "scatter_add")),
-    Op("matmul", 2, "{0} @ {1}", lambda a, b, p: a @ b, _matmul_params, ("matmul",)),
+    Op("matmul", 2, "{0} @ {1}", lambda a, b, p: a @ b, matmul_params, ("matmul",)),
     _unary("gram", "{0} @ {0}.T", _gram, lambda x: np.ndim(x) in (1, 2), covers="matmul"),
     Op("linear", 3, "linear({0}, {1}, {2})", lambda x, w, b, p: autograd.linear(x, w, b),
-       _linear_params, ("linear",)),
+       linear_params, ("linear",)),
     Op("concatenate", 2, "concatenate([{0}, {1}], axis={p})",
-       lambda a, b, p: autograd.concatenate([a, b], axis=p), _joinable, ("concatenate",)),
+       lambda a, b, p: autograd.concatenate([a, b], axis=p), joinable, ("concatenate",)),
     Op("stack", 2, "stack([{0}, {1}], axis={p})", lambda a, b, p: autograd.stack([a, b], axis=p),
        lambda a, b: list(range(np.ndim(a) + 1)) if np.shape(a) == np.shape(b) else [],
        ("stack",)),
@@ -380,56 +255,56 @@ TENSOR_OPS: tuple[Op, ...] = (
             lambda a, b: np.abs(np.asarray(a) - b) > KINK_MARGIN),
     Op("where", 2, "where({0} > {1} at the drawn point, {0}, {1})",
        lambda a, b, m: autograd.where(m, a, b),
-       lambda a, b: [np.asarray(a) > b] if _broadcastable(a, b) else [], ("where",)),
+       lambda a, b: [np.asarray(a) > b] if broadcastable(a, b) else [], ("where",)),
     Op("sum", 1, "{0}.sum(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.sum(axis=p[0], keepdims=p[1]), _reduction_params, ("sum", "broadcast_to")),
+       lambda x, p: x.sum(axis=p[0], keepdims=p[1]), reduction_params, ("sum", "broadcast_to")),
     Op("mean", 1, "{0}.mean(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.mean(axis=p[0], keepdims=p[1]), _reduction_params, ("mean",)),
+       lambda x, p: x.mean(axis=p[0], keepdims=p[1]), reduction_params, ("mean",)),
     Op("max", 1, "{0}.max(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.max(axis=p[0], keepdims=p[1]), _extremum_params(largest=True), ("max",)),
+       lambda x, p: x.max(axis=p[0], keepdims=p[1]), extremum_params(largest=True), ("max",)),
     Op("min", 1, "{0}.min(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.min(axis=p[0], keepdims=p[1]), _extremum_params(largest=False), ("min",)),
+       lambda x, p: x.min(axis=p[0], keepdims=p[1]), extremum_params(largest=False), ("min",)),
     Op("logsumexp", 1, "{0}.logsumexp(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.logsumexp(axis=p[0], keepdims=p[1]), _reduction_params, ("logsumexp",)),
-    Op("softmax", 1, "{0}.softmax(axis={p})", lambda x, p: x.softmax(axis=p), _axis_params,
+       lambda x, p: x.logsumexp(axis=p[0], keepdims=p[1]), reduction_params, ("logsumexp",)),
+    Op("softmax", 1, "{0}.softmax(axis={p})", lambda x, p: x.softmax(axis=p), axis_params,
        ("softmax",)),
     Op("log_softmax", 1, "{0}.log_softmax(axis={p})", lambda x, p: x.log_softmax(axis=p),
-       _axis_params, ("log_softmax",)),
+       axis_params, ("log_softmax",)),
     Op("softmax_cross_entropy", 1, "softmax_cross_entropy({0}, {p[0]}, axis={p[2]})",
-       lambda x, p: autograd.softmax_cross_entropy(x, p[1], p[2]), _target_weights_params,
+       lambda x, p: autograd.softmax_cross_entropy(x, p[1], p[2]), target_weights_params,
        ("softmax_cross_entropy",)),
-    Op("cumsum", 1, "{0}.cumsum({p})", lambda x, p: x.cumsum(p), _axis_params,
+    Op("cumsum", 1, "{0}.cumsum({p})", lambda x, p: x.cumsum(p), axis_params,
        ("cumsum", "flip")),
-    Op("flip", 1, "{0}.flip({p})", lambda x, p: x.flip(p), _axis_params, ("flip",)),
+    Op("flip", 1, "{0}.flip({p})", lambda x, p: x.flip(p), axis_params, ("flip",)),
     Op("broadcast_to", 1, "{0}.broadcast_to({p})", lambda x, p: x.broadcast_to(p),
-       lambda x: _broadcast_params(x) if np.ndim(x) else [], ("broadcast_to", "sum_to")),
-    Op("sum_to", 1, "{0}.sum_to({p})", lambda x, p: x.sum_to(p), _sum_to_params, ("sum_to",)),
-    Op("clone", 1, "{0}.clone()", lambda x, p: x.clone(), _everywhere, ("clone",)),
+       lambda x: broadcast_params(x) if np.ndim(x) else [], ("broadcast_to", "sum_to")),
+    Op("sum_to", 1, "{0}.sum_to({p})", lambda x, p: x.sum_to(p), sum_to_params, ("sum_to",)),
+    Op("clone", 1, "{0}.clone()", lambda x, p: x.clone(), everywhere, ("clone",)),
     Op("clamp", 1, "{0}.clamp({p[0]}, {p[1]})", lambda x, p: x.clamp(*p),
        lambda x: [b for b in ((-0.5, 0.5), (None, 0.0), (0.25, None))
-                  if _all(np.abs(np.asarray(x) - np.array([v for v in b if v is not None])
+                  if all_true(np.abs(np.asarray(x) - np.array([v for v in b if v is not None])
                                  [:, None].reshape(-1, *([1] * np.ndim(x)))) > KINK_MARGIN)],
        ("clamp",)),
     Op("prod", 1, "{0}.prod(axis={p[0]}, keepdims={p[1]})",
        lambda x, p: x.prod(axis=p[0], keepdims=p[1]),
-       lambda x: _reduction_params(x) if _all(np.abs(x) >= MARGIN_OF_ZERO) else [], ("prod",),
+       lambda x: reduction_params(x) if all_true(np.abs(x) >= MARGIN_OF_ZERO) else [], ("prod",),
        _OFF_ZERO),
     Op("norm", 1, "{0}.norm(axis={p[0]}, keepdims={p[1]})",
        lambda x, p: x.norm(axis=p[0], keepdims=p[1]),
-       lambda x: _reduction_params(x) if _all(np.abs(x) >= MARGIN_OF_ZERO) else [], ("norm",),
+       lambda x: reduction_params(x) if all_true(np.abs(x) >= MARGIN_OF_ZERO) else [], ("norm",),
        _OFF_ZERO),
     Op("var", 1, "{0}.var(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.var(axis=p[0], keepdims=p[1]), lambda x: _spread_params(x, 0.0), ("var",)),
+       lambda x, p: x.var(axis=p[0], keepdims=p[1]), lambda x: spread_params(x, 0.0), ("var",)),
     Op("std", 1, "{0}.std(axis={p[0]}, keepdims={p[1]})",
-       lambda x, p: x.std(axis=p[0], keepdims=p[1]), lambda x: _spread_params(x, 1e-2),
+       lambda x, p: x.std(axis=p[0], keepdims=p[1]), lambda x: spread_params(x, 1e-2),
        ("std",)),
-    Op("pad", 1, "conv.pad({0}, {p})", lambda x, p: autograd.conv.pad(x, p), _pad_params,
+    Op("pad", 1, "conv.pad({0}, {p})", lambda x, p: autograd.conv.pad(x, p), pad_params,
        ("pad",)),
     Op("unfold", 1, "conv.unfold({0}, {p})", lambda x, p: autograd.conv.unfold(x, p),
-       _window_params, ("unfold",)),
-    Op("fold", 1, "conv.fold(conv.unfold({0}, {p}), L)", _refold, _window_params, ("fold",)),
+       window_params, ("unfold",)),
+    Op("fold", 1, "conv.fold(conv.unfold({0}, {p}), L)", _refold, window_params, ("fold",)),
     Op("max_pool1d", 1, "conv.max_pool1d({0}, {p})",
        lambda x, p: autograd.conv.max_pool1d(x, p),
-       lambda x: _window_params(x) if _all(np.diff(np.sort(np.ravel(x))) > KINK_MARGIN) else [],
+       lambda x: window_params(x) if all_true(np.diff(np.sort(np.ravel(x))) > KINK_MARGIN) else [],
        ("window_max",)),
 ) + ELEMENTWISE_OPS
