@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .arguments import float_array, one_axis
+from .op import Saved
 from .ops.linalg import LINEAR
 from .ops.shape import SOFTMAX_CROSS_ENTROPY
 from .tensor import Tensor, as_tensor, matmul
@@ -62,7 +63,7 @@ def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -
         raise ValueError(f"softmax_cross_entropy: target_weights must have the logits' shape "
                          f"{logits.shape}, got {weights.shape}")
     row_totals = weights.sum(axis=axis, keepdims=True)
-    return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis)
+    return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis, Saved())
 
 
 def _tensor(x: Any, op: str, name: str) -> Tensor:
