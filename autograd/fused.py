@@ -29,17 +29,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     weight = _tensor(weight, "linear", "weight")
     x = as_tensor(input, "linear", like=weight)
-    if weight.ndim != 2:
+    w_shape, x_shape = weight.data.shape, x.data.shape  # (the properties cost a call each)
+    if len(w_shape) != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got "
-                         f"shape {weight.shape}")
-    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} must have {weight.shape[1]} "
-                         f"features in its last axis (weight has shape {weight.shape})")
+                         f"shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(f"linear: input of shape {x_shape} must have {w_shape[1]} "
+                         f"features in its last axis (weight has shape {w_shape})")
     if bias is None:
         return matmul(x, weight.T)
     bias = _tensor(bias, "linear", "bias")
-    if bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got "
+    if bias.data.shape != (w_shape[0],):
+        raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got "
                          f"{bias.shape}")
     return Tensor._apply(LINEAR, (x, weight, bias))
 
@@ -69,6 +70,6 @@ def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -
 def _tensor(x: Any, op: str, name: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}")
-    if x.dtype.kind != "f":
+    if x.data.dtype.kind != "f":
         raise TypeError(f"{op}: {name} must be a floating Tensor, got dtype {x.dtype}")
     return x
