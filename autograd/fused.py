@@ -54,15 +54,16 @@ def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -
     a logit is -inf. The gradient is softmax(z) * sum_c w_c - w along ``axis``.
     """
     logits = _tensor(logits, "softmax_cross_entropy", "logits")
-    if logits.ndim == 0:
+    z = logits.data
+    if z.ndim == 0:
         raise ValueError("softmax_cross_entropy: logits need a class axis, got shape ()")
-    axis = one_axis(axis, logits.ndim, "softmax_cross_entropy")
+    axis = one_axis(axis, z.ndim, "softmax_cross_entropy")
     weights = target_weights
-    if type(weights) is not np.ndarray or weights.dtype != logits.dtype:
-        weights = float_array(weights, logits.dtype, "softmax_cross_entropy", copy=False)
-    if weights.shape != logits.shape:
+    if type(weights) is not np.ndarray or weights.dtype != z.dtype:
+        weights = float_array(weights, z.dtype, "softmax_cross_entropy", copy=False)
+    if weights.shape != z.shape:
         raise ValueError(f"softmax_cross_entropy: target_weights must have the logits' shape "
-                         f"{logits.shape}, got {weights.shape}")
+                         f"{z.shape}, got {weights.shape}")
     row_totals = weights.sum(axis=axis, keepdims=True)
     return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis, Saved())
 
