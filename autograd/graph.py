@@ -348,9 +348,9 @@ def is_grad_enabled() -> bool:
 class name_scope:  # noqa: N801 - used as a function, like no_grad
     """Nodes made inside are tagged with the dotted scope path (``mlp.layers.0``).
 
-    ``nn.Module.__call__`` enters one per call so that ``draw_graph`` can group a
-    module's nodes into a cluster (a class, not a generator: it is entered per module
-    call). ``with name_scope("x") as path`` gives the full path. Leaving restores the
+    ``nn.Module.__call__`` enters one per call (with ``enter_scope``/``exit_scope``,
+    what this class wraps) so that ``draw_graph`` can group a module's nodes into a
+    cluster. ``with name_scope("x") as path`` gives the full path. Leaving restores the
     outer scope even after an exception.
     """
 
