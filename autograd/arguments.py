@@ -48,6 +48,8 @@ def either(op: str, numpy_name: str, numpy_value: Any, torch_name: str,
 
 def keepdims_arg(op: str, keepdims: Any, keepdim: Any) -> bool:
     """``keepdims``/``keepdim`` resolved and checked (False when neither is given)."""
+    if keepdims is None and keepdim is None:
+        return False
     value = either(op, "keepdims", keepdims, "keepdim", keepdim)
     return False if value is None else check_bool(value, op, "keepdim")
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .arguments import float_array, one_axis
 from .backends import scalar_math
+from .op import Saved
 from .ops.elementwise import WEIGHTED_SUM
 from .ops.linalg import LINEAR
 from .ops.shape import SOFTMAX_CROSS_ENTROPY
@@ -33,17 +34,18 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """
     weight = _tensor(weight, "linear", "weight")
     x = as_tensor(input, "linear", like=weight)
-    if weight.ndim != 2:
+    w_shape, x_shape = weight.data.shape, x.data.shape  # (the properties cost a call each)
+    if len(w_shape) != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got "
-                         f"shape {weight.shape}")
-    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} must have {weight.shape[1]} "
-                         f"features in its last axis (weight has shape {weight.shape})")
+                         f"shape {w_shape}")
+    if not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(f"linear: input of shape {x_shape} must have {w_shape[1]} "
+                         f"features in its last axis (weight has shape {w_shape})")
     if bias is None:
         return matmul(x, weight.T)
     bias = _tensor(bias, "linear", "bias")
-    if bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got "
+    if bias.data.shape != (w_shape[0],):
+        raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got "
                          f"{bias.shape}")
     return Tensor._apply(LINEAR, (x, weight, bias))
 
@@ -96,22 +98,23 @@ def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -
     a logit is -inf. The gradient is softmax(z) * sum_c w_c - w along ``axis``.
     """
     logits = _tensor(logits, "softmax_cross_entropy", "logits")
-    if logits.ndim == 0:
+    z = logits.data
+    if z.ndim == 0:
         raise ValueError("softmax_cross_entropy: logits need a class axis, got shape ()")
-    axis = one_axis(axis, logits.ndim, "softmax_cross_entropy")
+    axis = one_axis(axis, z.ndim, "softmax_cross_entropy")
     weights = target_weights
-    if type(weights) is not np.ndarray or weights.dtype != logits.dtype:
-        weights = float_array(weights, logits.dtype, "softmax_cross_entropy", copy=False)
-    if weights.shape != logits.shape:
+    if type(weights) is not np.ndarray or weights.dtype != z.dtype:
+        weights = float_array(weights, z.dtype, "softmax_cross_entropy", copy=False)
+    if weights.shape != z.shape:
         raise ValueError(f"softmax_cross_entropy: target_weights must have the logits' shape "
-                         f"{logits.shape}, got {weights.shape}")
+                         f"{z.shape}, got {weights.shape}")
     row_totals = weights.sum(axis=axis, keepdims=True)
-    return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis)
+    return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis, Saved())
 
 
 def _tensor(x: Any, op: str, name: str) -> Tensor:
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: {name} must be a Tensor, got {type(x).__name__}")
-    if x.dtype.kind != "f":
+    if x.data.dtype.kind != "f":
         raise TypeError(f"{op}: {name} must be a floating Tensor, got dtype {x.dtype}")
     return x

@@ -348,9 +348,9 @@ def is_grad_enabled() -> bool:
 class name_scope:  # noqa: N801 - used as a function, like no_grad
     """Nodes made inside are tagged with the dotted scope path (``mlp.layers.0``).
 
-    ``nn.Module.__call__`` enters one per call so that ``draw_graph`` can group a
-    module's nodes into a cluster (a class, not a generator: it is entered per module
-    call). ``with name_scope("x") as path`` gives the full path. Leaving restores the
+    ``nn.Module.__call__`` enters one per call (with ``enter_scope``/``exit_scope``,
+    what this class wraps) so that ``draw_graph`` can group a module's nodes into a
+    cluster. ``with name_scope("x") as path`` gives the full path. Leaving restores the
     outer scope even after an exception.
     """
 
@@ -360,16 +360,28 @@ class name_scope:  # noqa: N801 - used as a function, like no_grad
         self.name = name
 
     def __enter__(self) -> str:
-        state = _state
-        outer = state.scope
-        self._outer = outer, state.recording
-        state.scope = scope = f"{outer}.{self.name}" if outer else self.name
-        if state.recording is not None:
-            state.recording = scope
+        scope, self._outer = enter_scope(self.name)
         return scope
 
     def __exit__(self, *exc_info: object) -> None:
-        _state.scope, _state.recording = self._outer
+        exit_scope(self._outer)
+
+
+def enter_scope(name: str) -> tuple[str, tuple[str, str | None]]:
+    """Enter the scope ``name`` inside the current one: its full path, and the state
+    that ``exit_scope`` restores. ``name_scope`` without an object and a ``with`` per
+    entry, for ``nn.Module.__call__`` (a try/finally around the call must exit it)."""
+    state = _state  # each read of a thread-local's attribute costs: one of each
+    outer, recording = state.scope, state.recording
+    state.scope = scope = f"{outer}.{name}" if outer else name
+    if recording is not None:
+        state.recording = scope
+    return scope, (outer, recording)
+
+
+def exit_scope(outer: tuple[str, str | None]) -> None:
+    """Leave the scope ``enter_scope`` entered: restore the state it returned."""
+    _state.scope, _state.recording = outer
 
 
 def current_scope() -> str:

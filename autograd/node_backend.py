@@ -101,6 +101,8 @@ node_math = SimpleNamespace(
     tanh=_method("tanh"), sin=_method("sin"), cos=_method("cos"), tan=_method("tan"),
     abs=_method("abs"), sign=_method("sign"), erf=_method("erf"), power=_power,
     divide=_divide, where=_where, zero_where=lambda mask, g: _where(mask, 0.0, g),
+    # a forward's kept raw array (op.Saved) is no node: recompute it, recorded
+    saved=lambda saved, recompute: recompute(),
     zeros_like=_zeros_like, greater=_compare("greater"),
     less=_compare("less"), less_equal=_compare("less_equal"), equal=_compare("equal"),
     greater_equal=_compare("greater_equal"),

@@ -84,6 +84,31 @@ class Op:
         return f"Op({self.name!r})"
 
 
+class Saved:
+    """An array a forward rule keeps for its VJP, as PyTorch's ``ctx.save_for_backward``.
+
+    Passed to the op as a parameter, a fresh one per node. The forward fills it
+    (``keep``; only its first run counts, so re-running a forward, as
+    ``explain_backward`` does, never replaces it). A VJP asks its backend:
+    ``xp.saved(saved, recompute)`` is the kept array on raw data, and ``recompute()`` on
+    nodes, so that a recorded backward pass stays differentiable. ``recompute`` must
+    give the numbers that were kept.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: Any = None
+
+    def keep(self, value: Any) -> Any:
+        if self.value is None:
+            self.value = value
+        return value
+
+    def __repr__(self) -> str:
+        return "Saved()"
+
+
 def _bound_rule(rule: Callable[..., Any], params: tuple) -> Callable[..., Any]:
     return lambda *args: rule(*args, *params)
 

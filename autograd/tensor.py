@@ -64,6 +64,8 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         try:
             if op.variadic:
                 data = op.forward(array_math, [t.data for t in inputs], *params)
+            elif len(inputs) == 2:  # most ops: no list to build and unpack
+                data = op.forward(array_math, inputs[0].data, inputs[1].data, *params)
             else:
                 data = op.forward(array_math, *[t.data for t in inputs], *params)
         finally:

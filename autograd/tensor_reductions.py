@@ -17,6 +17,8 @@ from .ops import shape as ops
 
 
 def _axes(op: str, ndim: int, axis: Any, dim: Any) -> tuple[int, ...]:
+    if axis is None and dim is None:  # all axes, the common case, without the checks
+        return tuple(range(ndim))
     return normalize_axes(either(op, "axis", axis, "dim", dim), ndim, op)
 
 
@@ -34,7 +36,7 @@ class Reductions:
         """
         axes = _axes("sum", self.ndim, axis, dim)
         keep = keepdims_arg("sum", keepdims, keepdim)
-        if self.dtype.kind in "biu":
+        if self.data.dtype.kind in "biu":
             return type(self)._constant(np.asarray(self.data.sum(axis=axes, keepdims=keep,
                                                                  dtype=np.int64)))
         return self._apply(ops.SUM, (self,), axes, keep)

@@ -186,16 +186,17 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if _has_value(input):
         return _values_loss(name, input, target, weight, ignore_index, reduction, smoothing)
     input = input if isinstance(input, Tensor) else Tensor(input)
-    if input.ndim == 0:
+    z = input.data  # (its shape and dtype without the Tensor properties' calls)
+    if z.ndim == 0:
         raise ValueError(f"{name}: logits need a class axis, got shape ()")
-    axis = 0 if input.ndim == 1 else 1
-    weights, divisor = _target_weights(name, input.shape, target, weight, ignore_index,
+    axis = 0 if z.ndim == 1 else 1
+    weights, divisor = _target_weights(name, z.shape, target, weight, ignore_index,
                                        smoothing, True)
     if reduction == "none":
-        return -(input.log_softmax(axis=axis) * weights.astype(input.dtype)).sum(axis=axis)
+        return -(input.log_softmax(axis=axis) * weights.astype(z.dtype)).sum(axis=axis)
     if reduction == "mean" and divisor:
         weights /= divisor  # weights is a fresh array
-    loss = softmax_cross_entropy(input, weights.astype(input.dtype, copy=False), axis)
+    loss = softmax_cross_entropy(input, weights.astype(z.dtype, copy=False), axis)
     return loss * math.nan if reduction == "mean" and not divisor else loss  # 0/0: PyTorch
 
 

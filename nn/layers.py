@@ -61,7 +61,8 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+        shape = x.data.shape
+        if not shape or shape[-1] != self.in_features:
             raise ValueError(f"Linear(in_features={self.in_features}): input of shape "
                              f"{x.shape} must have {self.in_features} features in its last axis")
         return linear(x, self.weight, self.bias)

@@ -31,8 +31,9 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from autograd import Tensor, Value, name_scope
+from autograd import Tensor, Value
 from autograd.draw_collapse import note_module
+from autograd.graph import enter_scope, exit_scope
 
 from .parameters import is_parameter, zero_grads
 from .state import IncompatibleKeys, StateDictMixin
@@ -216,9 +217,12 @@ class Module(StateDictMixin):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._containers:
             _name_container_children(self)
-        with name_scope(self._scope_name or self._root_scope) as path:
+        path, outer = enter_scope(self._scope_name or self._root_scope)  # name_scope
+        try:
             note_module(path, self._type_name)  # so a drawing can say "Linear (path)"
             out = self.forward(*args, **kwargs)
+        finally:
+            exit_scope(outer)
         if self._forward_hooks:  # most modules have none: no list to copy
             for hook in list(self._forward_hooks.values()):
                 replaced = hook(self, args, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..op import KINK_AT_TIES, Op
+from ..op import KINK_AT_TIES, Op, Saved
 
 
 def _expand(xp: Any, g: Any, axes: tuple[int, ...], keepdims: bool) -> Any:
@@ -57,21 +57,30 @@ LOG_SOFTMAX = Op("log_softmax", lambda xp, x, axis: _log_softmax(xp, x, axis),
                  formula=("g - softmax({x})*sum(g)",))
 
 
-def _softmax_cross_entropy(xp: Any, z: Any, weights: Any, row_totals: Any, axis: int) -> Any:
+def _softmax_cross_entropy(xp: Any, z: Any, weights: Any, row_totals: Any, axis: int,
+                           probs: Saved) -> Any:
     """-sum(weights * log_softmax(z)); an entry of weight 0 counts for nothing, even
-    where its log-probability is -inf (PyTorch's nll picks, it does not multiply)."""
-    logp = _log_softmax(xp, z, axis)
+    where its log-probability is -inf (PyTorch's nll picks, it does not multiply).
+    softmax(z), which the gradient needs, is kept from the same exponentials."""
+    if 0 in xp.shape(z):
+        logp = z
+        probs.keep(_softmax(xp, z, axis))
+    else:
+        shifted, exps, sums = _shifted_exps(xp, z, axis)
+        logp = shifted - xp.log(sums)
+        probs.keep(exps / sums)
     total = xp.sum(weights * logp)
     if not xp.isfinite(total):  # 0 * -inf is nan: redo it without those entries
         total = xp.sum(xp.zero_where(xp.equal(weights, 0.0), weights * logp))
     return -total
 
 
-# d/dz of -sum_c w_c log softmax(z)_c = softmax(z) * sum_c w_c - w, along the class axis.
+# d/dz of -sum_c w_c log softmax(z)_c = softmax(z) * sum_c w_c - w, along the class axis
+# (softmax(z) as the forward kept it; recomputed on nodes).
 SOFTMAX_CROSS_ENTROPY = Op(
     "softmax_cross_entropy", _softmax_cross_entropy,
-    (lambda xp, g, z, y, weights, row_totals, axis:
-        (_softmax(xp, z, axis) * row_totals - weights) * g,),
+    (lambda xp, g, z, y, weights, row_totals, axis, probs:
+        (xp.saved(probs, lambda: _softmax(xp, z, axis)) * row_totals - weights) * g,),
     formula=("g * (softmax({x}) * sum(w) - w)",))
 CUMSUM = Op("cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
             (lambda xp, g, x, y, axis:
@@ -192,14 +201,23 @@ def _log_softmax(xp: Any, x: Any, axis: int) -> Any:
     holding inf is nan, where logsumexp's finite shift would give -inf beside nan)."""
     if 0 in xp.shape(x):
         return x
-    shifted = x - xp.amax(x, axis=axis, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    shifted, _, sums = _shifted_exps(xp, x, axis)
+    return shifted - xp.log(sums)
 
 
 def _softmax(xp: Any, x: Any, axis: int) -> Any:
-    exps = xp.exp(x - xp.amax(x, axis=axis, keepdims=True)) if 0 not in xp.shape(x) \
-        else xp.exp(x)
-    return exps / xp.sum(exps, axis=axis, keepdims=True)
+    if 0 in xp.shape(x):
+        exps = xp.exp(x)
+        return exps / xp.sum(exps, axis=axis, keepdims=True)
+    _, exps, sums = _shifted_exps(xp, x, axis)
+    return exps / sums
+
+
+def _shifted_exps(xp: Any, x: Any, axis: int) -> tuple[Any, Any, Any]:
+    """x - m, e^(x - m) and its sum along ``axis``, m the maximum (x not empty)."""
+    shifted = x - xp.amax(x, axis=axis, keepdims=True)
+    exps = xp.exp(shifted)
+    return shifted, exps, xp.sum(exps, axis=axis, keepdims=True)
 
 
 # --- reshaping ------------------------------------------------------------------------

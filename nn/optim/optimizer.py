@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, Value, increment_version
+from autograd.backends import restore_numpy_errors, silence_numpy_errors
 
 from ..module import Module, zero_grads
 
@@ -153,14 +154,15 @@ class Optimizer:
             return g
         if type(g) is not np.ndarray:
             g = np.asarray(g)
-        shape = np.shape(p.data)
+        data = p.data
+        shape = np.shape(data) if is_value else data.shape
         if g.shape != shape or g.dtype.kind not in "biuf":
             raise ValueError(f"{type(self).__name__}.step: params[{i}] has shape {shape} but "
                              f"its grad has shape {g.shape} and dtype {g.dtype}; nothing was "
                              "updated")
         if is_value:
             return float(g)
-        dtype = p.data.dtype
+        dtype = data.dtype
         if dtype.kind != "f":  # data assigned by hand as integers: step in float64
             dtype = _FLOAT64
         return g if g.dtype == dtype else g.astype(dtype)
@@ -181,8 +183,9 @@ class Optimizer:
             checked.append((group, tensors, values))
         state = self.state
         # inf and nan are answers, as in PyTorch; and no warning turned into an error
-        # can stop a step half-way
-        with np.errstate(all="ignore"):
+        # can stop a step half-way (np.errstate(all="ignore"), at a tenth of its cost)
+        token = silence_numpy_errors()
+        try:
             for group, tensors, values in checked:
                 for p, g in tensors:
                     data = p.data
@@ -193,6 +196,8 @@ class Optimizer:
                     increment_version(p)
                 if values:
                     self._step_values(values, group)
+        finally:
+            restore_numpy_errors(token)
         return loss
 
     def _step_values(self, checked: list[tuple[Value, float]], group: dict[str, Any]) -> None:
