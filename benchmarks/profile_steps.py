@@ -97,7 +97,8 @@ def our_scalar(steps: int) -> tuple[dict[str, float], Any, Any]:
     model = nn.MLP(2, [16, 16, 1], activation="relu", rng=np.random.default_rng(1))
 
     def bare_forward() -> list:
-        """The same nodes as model(x), made by a plain loop over the same Values."""
+        """model(x)'s numbers from a plain loop over the same Values, one node per * and +
+        (the floor's graph, not model(x)'s weighted-sum nodes)."""
         scores = []
         for x in X:
             for i, layer in enumerate(model.layers):
@@ -114,7 +115,7 @@ def our_scalar(steps: int) -> tuple[dict[str, float], Any, Any]:
     def step(mark: Callable[[str], None], extra_sort: bool = True) -> None:
         if extra_sort:
             bare_forward()
-            mark("same forward, bare Values, no nn (extra)")
+            mark("chain of * and + on bare Values (extra)")
         scores = [model(x) for x in X]
         mark("forward: model(x) for 100 points")
         data_loss = nn.functional.hinge_loss(scores, y)
@@ -186,12 +187,12 @@ def scalar_report(steps: int, top: int) -> None:
     nodes = count_nodes(loss, lambda n: n.parents)
     del loss
     sort_alone = times.pop("topological sort alone (extra, not in step)")
-    bare = times.pop("same forward, bare Values, no nn (extra)")
+    bare = times.pop("chain of * and + on bare Values (extra)")
     print_phases(f"ours ({nodes:,} nodes)", times, nodes)
     print(f"  (the topological sort alone: {sort_alone * 1e3:.3f} ms, "
           f"{sort_alone / nodes * 1e9:.0f} ns/node — part of backward)")
-    print(f"  (the same forward on bare Values, without nn.MLP: {bare * 1e3:.3f} ms, "
-          f"{bare / nodes * 1e9:.0f} ns/node)")
+    print(f"  (the forward as a chain of * and + on bare Values, the floor's graph: "
+          f"{bare * 1e3:.3f} ms)")
     floor = floor_scalar(steps)
     floor_sort = floor.pop("topological sort alone (extra)")
     print_phases("floor", floor, nodes)
