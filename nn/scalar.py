@@ -3,10 +3,10 @@
 A neuron computes act(w . x + b) = act(sum_i w_i x_i + b) in two nodes you can draw:
 the weighted sum (``autograd.weighted_sum``, one node with the weights, the inputs and
 the bias as its inputs) and the activation. Written with ``*`` and ``+`` the sum would
-be 2n nodes; as one it makes a scalar network about five times faster (the graph has a
-tenth of the nodes) with the same numbers. Calling a module with a list of numbers or
-Values returns a Value (a Neuron, or a Layer/MLP with a single output, as in
-micrograd) or a list of Values.
+be 2n nodes; as one, a scalar network's graph has about a tenth of the nodes and its
+training step takes a third of the time (benchmarks/bench_value.py), with the same
+numbers. Calling a module with a list of numbers or Values returns a Value (a Neuron,
+or a Layer/MLP with a single output, as in micrograd) or a list of Values.
 
 Default initialisation is the tutorials': weights and bias uniform in [-1, 1]. ``init``
 (weights) and ``bias_init`` take a name from ``nn.init.INITIALIZERS`` or a callable
