@@ -268,13 +268,14 @@ class Value(Node):
 _new_value = object.__new__
 
 
-def _value_node(data: float, left: Value | None, right: Value | None, op: Op) -> Value:
+def _value_node(data: float, left: Value | None, right: Value | None, op: Op,
+                kind: type = Value) -> Value:
     """The Value of ``op`` applied to ``left`` (and ``right``), recorded unless in no_grad.
 
     ``graph.make_node``'s work written out for Value's two parent slots: every node of
     a scalar network is made here, so it sets the slots directly and makes no call.
     """
-    out = _new_value(Value)
+    out = _new_value(kind)
     out.data = data
     out.grad = 0.0
     scope = _state.recording
@@ -302,17 +303,10 @@ class _WideValue(Value):
 
 
 def _wide_value_node(data: float, parents: tuple, op: Op) -> Value:
-    """The Value of ``op`` on three or more ``parents`` (see ``_value_node``)."""
-    out = _new_value(_WideValue)
-    out.data, out.grad = data, 0.0
-    scope = _state.recording
-    if scope is None:
-        out._names = _state.scope
-        out._left = out._right = out._op = out._more = None
-    else:
-        out._names = scope
-        out._left, out._right, out._more = parents[0], parents[1], parents[2:]
-        out._op = op
+    """The Value of ``op`` on three or more ``parents``: ``_value_node``'s, with the
+    parents after the first two in ``_more`` (None in no_grad, like the slots)."""
+    out = _value_node(data, parents[0], parents[1], op, _WideValue)
+    out._more = None if out._op is None else parents[2:]
     return out
 
 
