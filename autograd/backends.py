@@ -248,6 +248,13 @@ def _scatter_add(g: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarra
     return full
 
 
+def _one_hot(picks: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Zeros of ``like``'s shape and dtype with 1 at the flat positions ``picks``."""
+    out = np.zeros(like.shape, like.dtype)
+    out.reshape(-1)[picks] = 1
+    return out
+
+
 def _is_basic(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
     return not any(isinstance(p, np.ndarray) for p in parts)
@@ -359,7 +366,8 @@ array_math = SimpleNamespace(
     reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),
     swapaxes=lambda x, a, b: x.swapaxes(a, b), squeeze=lambda x, axis: x.squeeze(axis),
     matmul=np.matmul, matmul_laid_out_like=_matmul_laid_out_like, linear=_linear,
-    getitem=lambda x, index: x[index], scatter_add=_scatter_add, split=_split,
+    getitem=lambda x, index: x[index], scatter_add=_scatter_add, one_hot=_one_hot,
+    split=_split,
     unstack=_unstack, concatenate=np.concatenate, stack=np.stack,
     shape=lambda x: x.shape, ndim=lambda x: x.ndim, tie_share=_tie_share, cumsum=np.cumsum,
     flip=np.flip,

@@ -10,17 +10,18 @@ op of the table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .arguments import float_array, one_axis
+from .arguments import check_number, float_array, one_axis
 from .backends import scalar_math
 from .op import Saved
 from .ops.elementwise import WEIGHTED_SUM
 from .ops.linalg import LINEAR
-from .ops.shape import SOFTMAX_CROSS_ENTROPY
+from .ops.shape import LABEL_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY
 from .tensor import Tensor, as_tensor, matmul
 from .value import Value, _as_value
 
@@ -89,27 +90,64 @@ def _operands(weights: Sequence[Any], inputs: Sequence[Any], bias: Any) -> list[
     return parts
 
 
-def softmax_cross_entropy(logits: Tensor, target_weights: Any, axis: int = -1) -> Tensor:
-    """``-sum(target_weights * log_softmax(logits, axis))`` as one 0-d node.
+def softmax_cross_entropy(logits: Tensor, target: Any, axis: int = -1,
+                          scale: float = 1.0) -> Tensor:
+    """``-scale * sum(target_weights * log_softmax(logits, axis))`` as one 0-d node.
 
-    ``target_weights`` (a constant array of the logits' shape) is the target
-    distribution, unnormalised: a one-hot row per sample for class labels, scaled by
-    class weights and 1/N for a mean. Entries of weight 0 count for nothing even where
-    a logit is -inf. The gradient is softmax(z) * sum_c w_c - w along ``axis``.
+    ``target`` is either
+
+    - class labels: integers in [0, C), the logits' shape without ``axis`` (C entries
+      along it): the loss is ``scale * sum_i -log softmax(z_i)[y_i]`` and its gradient
+      ``scale * (softmax(z) - onehot(y))``, the textbook pair (``scale`` 1/N: the mean);
+    - target weights: a constant array of the logits' shape, the target distribution
+      unnormalised (one-hot rows scaled by class weights, say). Entries of weight 0
+      count for nothing even where a logit is -inf. The gradient is
+      ``scale * (softmax(z) * sum_c w_c - w)`` along ``axis``.
     """
-    logits = _tensor(logits, "softmax_cross_entropy", "logits")
+    name = "softmax_cross_entropy"
+    logits = _tensor(logits, name, "logits")
     z = logits.data
     if z.ndim == 0:
-        raise ValueError("softmax_cross_entropy: logits need a class axis, got shape ()")
-    axis = one_axis(axis, z.ndim, "softmax_cross_entropy")
-    weights = target_weights
-    if type(weights) is not np.ndarray or weights.dtype != z.dtype:
-        weights = float_array(weights, z.dtype, "softmax_cross_entropy", copy=False)
+        raise ValueError(f"{name}: logits need a class axis, got shape ()")
+    axis = one_axis(axis, z.ndim, name)
+    scale = check_number(scale, name, "scale")
+    if isinstance(target, Tensor):
+        target = target.data
+    if not isinstance(target, np.ndarray):
+        target = np.asarray(target)
+    if target.dtype.kind in "iu":
+        picks = _label_positions(target, z.shape, axis)
+        return Tensor._apply(LABEL_CROSS_ENTROPY, (logits,), picks, scale, axis, Saved())
+    weights = target
+    if weights.dtype != z.dtype:
+        weights = float_array(weights, z.dtype, name, copy=False)
     if weights.shape != z.shape:
-        raise ValueError(f"softmax_cross_entropy: target_weights must have the logits' shape "
-                         f"{z.shape}, got {weights.shape}")
+        raise ValueError(f"{name}: target weights must have the logits' shape {z.shape}, "
+                         f"got {weights.shape} (class labels: integers of shape "
+                         f"{z.shape[:axis] + z.shape[axis + 1:]})")
+    if scale != 1.0:
+        weights = weights * scale
     row_totals = weights.sum(axis=axis, keepdims=True)
     return Tensor._apply(SOFTMAX_CROSS_ENTROPY, (logits,), weights, row_totals, axis, Saved())
+
+
+def _label_positions(labels: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray:
+    """The flat positions in an array of ``shape`` of each sample's labelled entry along
+    ``axis``; ValueError unless every label is a class of that axis."""
+    classes = shape[axis]
+    if labels.shape != shape[:axis] + shape[axis + 1:]:
+        raise ValueError(f"softmax_cross_entropy: class labels must have the logits' shape "
+                         f"without axis {axis}, {shape[:axis] + shape[axis + 1:]}, got "
+                         f"{labels.shape}")
+    labels = labels.astype(np.int64, copy=False)
+    # as unsigned, a negative label is huge: one maximum checks both ends
+    if labels.size and labels.view(np.uint64).max() >= classes:
+        raise ValueError(f"softmax_cross_entropy: class labels must be in [0, {classes}), "
+                         f"found {labels.min()}..{labels.max()}")
+    if axis == len(shape) - 1:  # (..., C): sample i's entries start at i * C
+        return np.arange(labels.size) * classes + labels.reshape(-1)
+    grid = np.arange(math.prod(shape)).reshape(shape)
+    return np.take_along_axis(grid, np.expand_dims(labels, axis), axis).reshape(-1)
 
 
 def _tensor(x: Any, op: str, name: str) -> Tensor:

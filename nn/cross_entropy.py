@@ -50,7 +50,8 @@ def _indices(name: str, target: np.ndarray, classes: int, ignore_index: int
         raise ValueError(f"{name}: targets must be class indices or class probabilities, got "
                          f"dtype {target.dtype}")
     indices = target.astype(np.int64, copy=False)
-    in_range = not indices.size or (indices.min() >= 0 and indices.max() < classes)
+    # as unsigned, a negative index is huge: one maximum checks both ends
+    in_range = not indices.size or indices.view(np.uint64).max() < classes
     if in_range and not 0 <= ignore_index < classes:
         return indices, None  # every index is a class, so none is ignore_index
     valid = indices != ignore_index
@@ -169,6 +170,18 @@ def _plain(x: Any) -> Any:
     return x.data if isinstance(x, (Value, Tensor)) else x
 
 
+def _plain_labels(name: str, shape: tuple[int, ...], axis: int, target: Any,
+                  ignore_index: int) -> np.ndarray | None:
+    """The targets as int64 class labels when they are integers of the samples' shape,
+    at least one, none of them ignored; else None (the general path handles them)."""
+    t = target.data if isinstance(target, Tensor) else target
+    if not isinstance(t, np.ndarray) or t.dtype.kind not in "iu" or not t.size \
+            or t.shape != shape[:axis] + shape[axis + 1:]:
+        return None
+    labels, valid = _indices(name, t, shape[axis], ignore_index)
+    return labels if valid is None else None
+
+
 def _checked_ignore(name: str, ignore_index: Any) -> int:
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
         raise TypeError(f"{name}: ignore_index must be an int, got {ignore_index!r}")
@@ -190,6 +203,10 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if z.ndim == 0:
         raise ValueError(f"{name}: logits need a class axis, got shape ()")
     axis = 0 if z.ndim == 1 else 1
+    labels = _plain_labels(name, z.shape, axis, target, ignore_index)
+    if labels is not None and weight is None and not smoothing and reduction != "none":
+        scale = 1.0 / labels.size if reduction == "mean" else 1.0
+        return softmax_cross_entropy(input, labels, axis, scale)
     weights, divisor = _target_weights(name, z.shape, target, weight, ignore_index,
                                        smoothing, True)
     if reduction == "none":

@@ -82,6 +82,28 @@ SOFTMAX_CROSS_ENTROPY = Op(
     (lambda xp, g, z, y, weights, row_totals, axis, probs:
         (xp.saved(probs, lambda: _softmax(xp, z, axis)) * row_totals - weights) * g,),
     formula=("g * (softmax({x}) * sum(w) - w)",))
+
+
+def _label_cross_entropy(xp: Any, z: Any, picks: Any, scale: float, axis: int,
+                         probs: Saved) -> Any:
+    """scale * sum_i (log sum_c e^(z_ic) - z_i[y_i]), the negative log-softmax of each
+    sample's labelled logit; ``picks`` are those logits' flat positions in ``z``.
+    softmax(z), which the gradient needs, is kept from the same exponentials."""
+    if 0 in xp.shape(z):  # no sample: nothing to add up
+        probs.keep(_softmax(xp, z, axis))
+        return xp.sum(z) * scale
+    shifted, exps, sums = _shifted_exps(xp, z, axis)
+    probs.keep(exps / sums)
+    labelled = xp.getitem(xp.reshape(shifted, (-1,)), picks)  # z_i[y_i] - max_c z_ic
+    return (xp.sum(xp.log(sums)) - xp.sum(labelled)) * scale
+
+
+# The textbook gradient of softmax cross-entropy: (softmax(z) - onehot(y)) per sample.
+LABEL_CROSS_ENTROPY = Op(
+    "label_cross_entropy", _label_cross_entropy,
+    (lambda xp, g, z, y, picks, scale, axis, probs:
+        (xp.saved(probs, lambda: _softmax(xp, z, axis)) - xp.one_hot(picks, z)) * (g * scale),),
+    formula=("g * scale * (softmax({x}) - onehot(labels))",))
 CUMSUM = Op("cumsum", lambda xp, x, axis: xp.cumsum(x, axis=axis),
             (lambda xp, g, x, y, axis:
                 xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis),),
@@ -254,5 +276,5 @@ WHERE = Op("where", lambda xp, a, b, condition: xp.where(condition, a, b),
            formula=("g where the condition holds, else 0", "g where it does not, else 0"))
 
 SHAPE_OPS = (SUM, MEAN, AMAX, AMIN, PROD, VAR, STD, NORM, LOGSUMEXP, SOFTMAX, LOG_SOFTMAX,
-             SOFTMAX_CROSS_ENTROPY, CUMSUM, CLONE, FLIP, RESHAPE, TRANSPOSE, BROADCAST_TO,
-             SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE, STACK, WHERE)
+             SOFTMAX_CROSS_ENTROPY, LABEL_CROSS_ENTROPY, CUMSUM, CLONE, FLIP, RESHAPE,
+             TRANSPOSE, BROADCAST_TO, SUM_TO, GETITEM, SCATTER_ADD, CONCATENATE, STACK, WHERE)

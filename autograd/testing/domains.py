@@ -5,6 +5,7 @@ its derivative there)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -116,6 +117,19 @@ def target_weights_params(x: Any) -> list[tuple[str, np.ndarray, int]]:
         return []
     weights = np.round(np.abs(np.sin(np.arange(x.size) * 1.7)) * 1.5, 1).reshape(x.shape)
     return [("w", weights, axis) for axis in range(-1, x.ndim - 1)]
+
+
+def class_label_params(x: Any) -> list[tuple[str, np.ndarray, int]]:
+    """Class labels along each axis of ``x`` with at least one class: for every other
+    entry of that axis's complement, a class in [0, C)."""
+    x = np.asarray(x)
+    params = []
+    for axis in range(-1, x.ndim - 1):
+        classes, samples = x.shape[axis], x.shape[:axis % x.ndim] + x.shape[axis % x.ndim + 1:]
+        if classes:
+            labels = (np.arange(math.prod(samples)) * 7 % classes).reshape(samples)
+            params.append(("y", labels, axis))
+    return params
 
 
 def index_params(x: Any) -> list[tuple[str, Any]]:
