@@ -50,8 +50,13 @@ def _linear_grad_weight(xp: Any, g: Any, x: Any, w: Any, b: Any, y: Any) -> Any:
                      xp.reshape(x, (rows, n_in)))
 
 
+def _linear_grad_bias(xp: Any, g: Any, x: Any, w: Any, b: Any, y: Any) -> Any:
+    """g summed over every batch axis (all but the last)."""
+    ndim = xp.ndim(g)
+    return xp.sum(g, axis=0 if ndim == 2 else tuple(range(ndim - 1)))
+
+
 LINEAR = Op("linear", lambda xp, x, w, b: xp.linear(x, w, b),
-            (lambda xp, g, x, w, b, y: xp.matmul(g, w),
-             _linear_grad_weight,
-             lambda xp, g, x, w, b, y: xp.sum(g, axis=tuple(range(xp.ndim(g) - 1)))),
+            (lambda xp, g, x, w, b, y: xp.matmul(g, w), _linear_grad_weight,
+             _linear_grad_bias),
             formula=("g @ {b}", "g.T @ {a}", "g summed over the batch"))
