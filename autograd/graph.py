@@ -147,9 +147,10 @@ class Node:
         Leaves accumulate (``+=``) across calls, as in PyTorch; every intermediate
         node's ``.grad`` holds the gradient of this call only.
         """
-        order, grads = backpropagate(self, self._seed(grad), store_intermediate_grads=True)
-        self._store_leaf_grads([(node, grads[node]) for node in order
-                                if node._op is None and node in grads])
+        leaf_grads: list[tuple[Node, Any]] = []
+        backpropagate(self, self._seed(grad), leaf_grads=leaf_grads)
+        leaf_grads.reverse()  # into topological order, as the graph lists the leaves
+        self._store_leaf_grads(leaf_grads)
 
     @staticmethod
     def _store_leaf_grads(leaf_grads: list[tuple[Node, Any]]) -> None:
@@ -176,23 +177,28 @@ def topological_order(root: Node) -> list[Node]:
         if node in visited:
             continue
         visited.add(node)
+        parents = node.parents
+        if not parents:  # a leaf is done at once: a push and a pop fewer
+            order.append(node)
+            continue
         stack.append((node, True))
-        for parent in node.parents:
+        for parent in parents:
             if parent not in visited:
                 stack.append((parent, False))
     return order
 
 
-def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
+def backpropagate(root: Node, seed: Any, leaf_grads: list | None = None,
                   create_graph: bool = False, observe: Callable[..., None] | None = None,
                   ) -> tuple[list[Node], dict[Node, Any]]:
     """Run every VJP from ``root`` down; return the nodes and their gradients.
 
     ``grads`` maps each node to d(root)/d(node), for every node that requires grad:
-    raw data, or nodes with ``create_graph`` (``seed`` is then a node too). With
-    ``store_intermediate_grads`` (what ``backward()`` asks for), each intermediate
-    node's ``.grad`` is set (to raw data) as soon as its gradient is complete, sparing
-    a second pass over the graph. Leaves are left to the caller. ``observe(node,
+    raw data, or nodes with ``create_graph`` (``seed`` is then a node too). Given a
+    ``leaf_grads`` list (what ``backward()`` does), each intermediate node's ``.grad``
+    is set (to raw data) as soon as its gradient is complete, and each leaf reached is
+    appended with its gradient, in reverse topological order, sparing second passes
+    over the graph; storing those is left to the caller. ``observe(node,
     out_grad, k, parent, g, before, after)``, when given, hears every contribution as it
     is added (``explain_backward`` narrates them).
     """
@@ -207,13 +213,13 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
         check(order)
     token = silence_numpy_errors()  # inf and nan are the documented answers, as PyTorch
     try:
-        _walk(order, grads, store_intermediate_grads, create_graph, observe)
+        _walk(order, grads, leaf_grads, create_graph, observe)
     finally:
         restore_numpy_errors(token)
     return order, grads
 
 
-def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: bool,
+def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
           create_graph: bool, observe: Callable[..., None] | None) -> None:
     """The loop of ``backpropagate``: each node's VJPs, summed into its parents' grads."""
     get = grads.get
@@ -221,10 +227,12 @@ def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: b
         from .node_backend import node_math
     for node in reversed(order):
         op = node._op
-        if op is None:  # a leaf
-            continue
         out_grad = get(node)
-        if store_intermediate_grads:
+        if op is None:  # a leaf
+            if leaf_grads is not None and out_grad is not None:
+                leaf_grads.append((node, out_grad))
+            continue
+        if leaf_grads is not None:
             node.grad = (node._initial_grad if out_grad is None
                          else out_grad.data if create_graph else out_grad)
         if out_grad is None:
