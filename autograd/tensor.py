@@ -64,8 +64,10 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         try:
             if op.variadic:
                 data = op.forward(array_math, [t.data for t in inputs], *params)
-            elif len(inputs) == 2:  # most ops: no list to build and unpack
-                data = op.forward(array_math, inputs[0].data, inputs[1].data, *params)
+            elif len(inputs) == 2 and not params:  # most ops: a plain call, which costs
+                data = op.forward(array_math, inputs[0].data, inputs[1].data)  # less than *()
+            elif len(inputs) == 1:
+                data = op.forward(array_math, inputs[0].data, *params)
             else:
                 data = op.forward(array_math, *[t.data for t in inputs], *params)
         finally:
