@@ -20,6 +20,7 @@ un-broadcasts; ``_initial_grad``), how ``parents`` are stored, and the raw backe
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -219,6 +220,9 @@ def backpropagate(root: Node, seed: Any, leaf_grads: list | None = None,
     return order, grads
 
 
+_INDEXES = range(sys.maxsize)  # 0, 1, 2, ...: the input number k of each edge
+
+
 def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
           create_graph: bool, observe: Callable[..., None] | None) -> None:
     """The loop of ``backpropagate``: each node's VJPs, summed into its parents' grads."""
@@ -232,14 +236,14 @@ def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
             if leaf_grads is not None and out_grad is not None:
                 leaf_grads.append((node, out_grad))
             continue
-        if leaf_grads is not None:
-            node.grad = (node._initial_grad if out_grad is None
-                         else out_grad.data if create_graph else out_grad)
+        if leaf_grads is not None:  # backward(): raw data, never create_graph
+            node.grad = node._initial_grad if out_grad is None else out_grad
         if out_grad is None:
             continue
         input_grads = (op.node_backward(node, out_grad, node_math) if create_graph
                        else op.raw_backward(node, out_grad))
-        for k, (parent, g) in enumerate(zip(node.parents, input_grads)):
+        # zip with indexes, not enumerate(zip()): a tuple fewer per edge
+        for parent, g, k in zip(node.parents, input_grads, _INDEXES):
             if g is None:
                 continue
             fit = parent._fit_grad
