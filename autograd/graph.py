@@ -86,7 +86,8 @@ class Node:
     # Brings a gradient flowing into a node to the node's shape and dtype, or returns
     # None to drop it (a Tensor that does not require grad). Value's gradients are
     # floats that always fit, so it keeps None and the engine skips a call per edge;
-    # Tensor defines the method (un-broadcasting).
+    # Tensor defines the method (un-broadcasting), which the engine skips too for a
+    # gradient of the data's type, shape and dtype reaching a node that requires grad.
     _fit_grad: Callable[[Any], Any] | None = None
     # ``_check_before_backward(order)``: raises if the graph cannot be walked, or None.
     # Tensor's checks that no tensor was changed in place after an op used it (the
@@ -248,9 +249,12 @@ def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
                 continue
             fit = parent._fit_grad
             if fit is not None:
-                g = fit(g)
-                if g is None:
-                    continue
+                data = parent.data  # a gradient of its type, shape and dtype fits as it is
+                if not (type(g) is type(data) and g.shape == data.shape
+                        and g.dtype == data.dtype and parent.requires_grad):
+                    g = fit(g)
+                    if g is None:
+                        continue
             previous = get(parent)
             grads[parent] = total = g if previous is None else previous + g
             if observe is not None:

@@ -123,7 +123,8 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
 
     def _fit_grad(self, grad: Any) -> Any:
         """Un-broadcast ``grad`` to this tensor's shape and dtype (the one place it happens);
-        None when this tensor does not require grad.
+        None when this tensor does not require grad. (The engine does not call it for an
+        array that already has the shape and dtype: see ``graph._walk``.)
 
         A broadcast op copies an input along new leading axes and along axes of size 1,
         so the input's gradient is the sum over those axes.
@@ -131,8 +132,6 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         if not self.requires_grad:
             return None
         data = self.data
-        if type(grad) is np.ndarray and grad.shape == data.shape:  # the common case
-            return grad if grad.dtype == data.dtype else grad.astype(data.dtype)
         shape = data.shape
         if isinstance(grad, Tensor):  # create_graph: un-broadcast with a recorded op
             return grad if grad.shape == shape else Tensor._apply(SUM_TO, (grad,), shape)
