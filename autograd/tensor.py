@@ -168,10 +168,11 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         """
         taken: set[int] = set()  # the arrays whose memory a leaf's .grad already uses
         for leaf, g in leaf_grads:
-            owner = id(g if g.base is None else g.base)
             if leaf.grad is not None:
                 leaf.grad = leaf.grad + g
-            elif owner in taken or not g.flags.writeable:
+                continue
+            owner = id(g if g.base is None else g.base)
+            if owner in taken or not g.flags.writeable:
                 leaf.grad = g.copy()
             else:
                 leaf.grad = g
