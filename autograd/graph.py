@@ -44,6 +44,7 @@ class _GraphState(threading.local):
 
 _state = _GraphState()
 _new_object = object.__new__
+_INDEXES = range(sys.maxsize)  # numbers _walk's edges: a tuple fewer than enumerate(zip())
 
 
 def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) -> Any:
@@ -86,8 +87,7 @@ class Node:
     # Brings a gradient flowing into a node to the node's shape and dtype, or returns
     # None to drop it (a Tensor that does not require grad). Value's gradients are
     # floats that always fit, so it keeps None and the engine skips a call per edge;
-    # Tensor defines the method (un-broadcasting), which the engine skips too for a
-    # gradient of the data's type, shape and dtype reaching a node that requires grad.
+    # Tensor defines it (un-broadcasting); the engine skips it for a gradient that fits.
     _fit_grad: Callable[[Any], Any] | None = None
     # ``_check_before_backward(order)``: raises if the graph cannot be walked, or None.
     # Tensor's checks that no tensor was changed in place after an op used it (the
@@ -197,10 +197,9 @@ def backpropagate(root: Node, seed: Any, leaf_grads: list | None = None,
 
     ``grads`` maps each node to d(root)/d(node), for every node that requires grad:
     raw data, or nodes with ``create_graph`` (``seed`` is then a node too). Given a
-    ``leaf_grads`` list (what ``backward()`` does), each intermediate node's ``.grad``
-    is set (to raw data) as soon as its gradient is complete, and each leaf reached is
-    appended with its gradient, in reverse topological order, sparing second passes
-    over the graph; storing those is left to the caller. ``observe(node,
+    ``leaf_grads`` list (by ``backward()``), each intermediate node's ``.grad`` is set
+    as soon as its gradient is complete, and (leaf, gradient) pairs are appended in
+    reverse topological order, for the caller to store: no second pass. ``observe(node,
     out_grad, k, parent, g, before, after)``, when given, hears every contribution as it
     is added (``explain_backward`` narrates them).
     """
@@ -219,9 +218,6 @@ def backpropagate(root: Node, seed: Any, leaf_grads: list | None = None,
     finally:
         restore_numpy_errors(token)
     return order, grads
-
-
-_INDEXES = range(sys.maxsize)  # 0, 1, 2, ...: the input number k of each edge
 
 
 def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
@@ -243,7 +239,6 @@ def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
             continue
         input_grads = (op.node_backward(node, out_grad, node_math) if create_graph
                        else op.raw_backward(node, out_grad))
-        # zip with indexes, not enumerate(zip()): a tuple fewer per edge
         for parent, g, k in zip(node.parents, input_grads, _INDEXES):
             if g is None:
                 continue
