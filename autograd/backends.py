@@ -332,6 +332,11 @@ def _tie_share(x: np.ndarray, peak: np.ndarray, axes: tuple[int, ...]) -> np.nda
     return winners / winners.sum(axis=axes, keepdims=True)
 
 
+def _sum(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> Any:
+    """``x.sum(axis=axis, keepdims=keepdims)``, minus the Python frame of NumPy's method."""
+    return np.add.reduce(x, axis, None, None, keepdims)
+
+
 def _mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
     """The mean as sum / count: nan over an empty axis, without np.mean's warning."""
     axes = range(x.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
@@ -363,7 +368,7 @@ array_math = SimpleNamespace(
     # Methods, not NumPy's functions: a VJP calls these per node, and the functions'
     # dispatch costs more than the work on a small array (every value here is an
     # ndarray or a NumPy scalar, which has the same methods).
-    sum=lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
+    sum=_sum,
     amax=lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
     amin=lambda x, axis=None, keepdims=False: x.min(axis=axis, keepdims=keepdims),
     reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),

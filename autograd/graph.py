@@ -20,6 +20,7 @@ un-broadcasts; ``_initial_grad``), how ``parents`` are stored, and the raw backe
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -43,6 +44,7 @@ class _GraphState(threading.local):
 
 _state = _GraphState()
 _new_object = object.__new__
+_INDEXES = range(sys.maxsize)  # numbers _walk's edges: a tuple fewer than enumerate(zip())
 
 
 def make_node(cls: type, data: Any, parents: tuple, op: Op, params: tuple = ()) -> Any:
@@ -85,7 +87,7 @@ class Node:
     # Brings a gradient flowing into a node to the node's shape and dtype, or returns
     # None to drop it (a Tensor that does not require grad). Value's gradients are
     # floats that always fit, so it keeps None and the engine skips a call per edge;
-    # Tensor defines the method (un-broadcasting).
+    # Tensor defines it (un-broadcasting); the engine skips it for a gradient that fits.
     _fit_grad: Callable[[Any], Any] | None = None
     # ``_check_before_backward(order)``: raises if the graph cannot be walked, or None.
     # Tensor's checks that no tensor was changed in place after an op used it (the
@@ -147,9 +149,10 @@ class Node:
         Leaves accumulate (``+=``) across calls, as in PyTorch; every intermediate
         node's ``.grad`` holds the gradient of this call only.
         """
-        order, grads = backpropagate(self, self._seed(grad), store_intermediate_grads=True)
-        self._store_leaf_grads([(node, grads[node]) for node in order
-                                if node._op is None and node in grads])
+        leaf_grads: list[tuple[Node, Any]] = []
+        backpropagate(self, self._seed(grad), leaf_grads=leaf_grads)
+        leaf_grads.reverse()  # into topological order, as the graph lists the leaves
+        self._store_leaf_grads(leaf_grads)
 
     @staticmethod
     def _store_leaf_grads(leaf_grads: list[tuple[Node, Any]]) -> None:
@@ -176,23 +179,27 @@ def topological_order(root: Node) -> list[Node]:
         if node in visited:
             continue
         visited.add(node)
+        parents = node.parents
+        if not parents:  # a leaf is done at once: a push and a pop fewer
+            order.append(node)
+            continue
         stack.append((node, True))
-        for parent in node.parents:
+        for parent in parents:
             if parent not in visited:
                 stack.append((parent, False))
     return order
 
 
-def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
+def backpropagate(root: Node, seed: Any, leaf_grads: list | None = None,
                   create_graph: bool = False, observe: Callable[..., None] | None = None,
                   ) -> tuple[list[Node], dict[Node, Any]]:
     """Run every VJP from ``root`` down; return the nodes and their gradients.
 
     ``grads`` maps each node to d(root)/d(node), for every node that requires grad:
-    raw data, or nodes with ``create_graph`` (``seed`` is then a node too). With
-    ``store_intermediate_grads`` (what ``backward()`` asks for), each intermediate
-    node's ``.grad`` is set (to raw data) as soon as its gradient is complete, sparing
-    a second pass over the graph. Leaves are left to the caller. ``observe(node,
+    raw data, or nodes with ``create_graph`` (``seed`` is then a node too). Given a
+    ``leaf_grads`` list (by ``backward()``), each intermediate node's ``.grad`` is set
+    as soon as its gradient is complete, and (leaf, gradient) pairs are appended in
+    reverse topological order, for the caller to store: no second pass. ``observe(node,
     out_grad, k, parent, g, before, after)``, when given, hears every contribution as it
     is added (``explain_backward`` narrates them).
     """
@@ -207,13 +214,13 @@ def backpropagate(root: Node, seed: Any, store_intermediate_grads: bool = False,
         check(order)
     token = silence_numpy_errors()  # inf and nan are the documented answers, as PyTorch
     try:
-        _walk(order, grads, store_intermediate_grads, create_graph, observe)
+        _walk(order, grads, leaf_grads, create_graph, observe)
     finally:
         restore_numpy_errors(token)
     return order, grads
 
 
-def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: bool,
+def _walk(order: list[Node], grads: dict[Node, Any], leaf_grads: list | None,
           create_graph: bool, observe: Callable[..., None] | None) -> None:
     """The loop of ``backpropagate``: each node's VJPs, summed into its parents' grads."""
     get = grads.get
@@ -221,24 +228,28 @@ def _walk(order: list[Node], grads: dict[Node, Any], store_intermediate_grads: b
         from .node_backend import node_math
     for node in reversed(order):
         op = node._op
-        if op is None:  # a leaf
-            continue
         out_grad = get(node)
-        if store_intermediate_grads:
-            node.grad = (node._initial_grad if out_grad is None
-                         else out_grad.data if create_graph else out_grad)
+        if op is None:  # a leaf
+            if leaf_grads is not None and out_grad is not None:
+                leaf_grads.append((node, out_grad))
+            continue
+        if leaf_grads is not None:  # backward(): raw data, never create_graph
+            node.grad = node._initial_grad if out_grad is None else out_grad
         if out_grad is None:
             continue
         input_grads = (op.node_backward(node, out_grad, node_math) if create_graph
                        else op.raw_backward(node, out_grad))
-        for k, (parent, g) in enumerate(zip(node.parents, input_grads)):
+        for parent, g, k in zip(node.parents, input_grads, _INDEXES):
             if g is None:
                 continue
             fit = parent._fit_grad
             if fit is not None:
-                g = fit(g)
-                if g is None:
-                    continue
+                data = parent.data  # a gradient of its type, shape and dtype fits as it is
+                if not (type(g) is type(data) and g.shape == data.shape
+                        and g.dtype == data.dtype and parent.requires_grad):
+                    g = fit(g)
+                    if g is None:
+                        continue
             previous = get(parent)
             grads[parent] = total = g if previous is None else previous + g
             if observe is not None:

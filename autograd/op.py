@@ -123,12 +123,17 @@ def _raw_rule(op: Op) -> Callable[[Any, Any], Any]:
         (vjp,) = vjps
         return lambda node, g: vjp(node.xp, g, [p.data for p in node.parents], node.data,
                                    *node._params)
+    # A call with ``*params`` costs more than the multiply it makes when params is
+    # (): the common case gets a plain call.
     if len(vjps) == 1:
         (vjp,) = vjps
 
         def unary(node: Any, g: Any) -> tuple:
             (x,) = node.parents
-            return (vjp(node.xp, g, x.data, node.data, *node._params),)
+            params = node._params
+            if params:
+                return (vjp(node.xp, g, x.data, node.data, *params),)
+            return (vjp(node.xp, g, x.data, node.data),)
         return unary
     if len(vjps) == 2:
         left_vjp, right_vjp = vjps
@@ -136,8 +141,11 @@ def _raw_rule(op: Op) -> Callable[[Any, Any], Any]:
         def binary(node: Any, g: Any) -> tuple:
             a, b = node.parents
             xp, ad, bd, y, params = node.xp, a.data, b.data, node.data, node._params
-            return (left_vjp(xp, g, ad, bd, y, *params) if a.requires_grad else None,
-                    right_vjp(xp, g, ad, bd, y, *params) if b.requires_grad else None)
+            if params:
+                return (left_vjp(xp, g, ad, bd, y, *params) if a.requires_grad else None,
+                        right_vjp(xp, g, ad, bd, y, *params) if b.requires_grad else None)
+            return (left_vjp(xp, g, ad, bd, y) if a.requires_grad else None,
+                    right_vjp(xp, g, ad, bd, y) if b.requires_grad else None)
         return binary
     if not vjps:
         raise ValueError(f"Op {op.name}: give one VJP per input, or variadic=True")

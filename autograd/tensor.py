@@ -64,8 +64,10 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         try:
             if op.variadic:
                 data = op.forward(array_math, [t.data for t in inputs], *params)
-            elif len(inputs) == 2:  # most ops: no list to build and unpack
-                data = op.forward(array_math, inputs[0].data, inputs[1].data, *params)
+            elif len(inputs) == 2 and not params:  # most ops: a plain call, which costs
+                data = op.forward(array_math, inputs[0].data, inputs[1].data)  # less than *()
+            elif len(inputs) == 1:
+                data = op.forward(array_math, inputs[0].data, *params)
             else:
                 data = op.forward(array_math, *[t.data for t in inputs], *params)
         finally:
@@ -121,7 +123,8 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
 
     def _fit_grad(self, grad: Any) -> Any:
         """Un-broadcast ``grad`` to this tensor's shape and dtype (the one place it happens);
-        None when this tensor does not require grad.
+        None when this tensor does not require grad. (The engine does not call it for an
+        array that already has the shape and dtype: see ``graph._walk``.)
 
         A broadcast op copies an input along new leading axes and along axes of size 1,
         so the input's gradient is the sum over those axes.
@@ -129,8 +132,6 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         if not self.requires_grad:
             return None
         data = self.data
-        if type(grad) is np.ndarray and grad.shape == data.shape:  # the common case
-            return grad if grad.dtype == data.dtype else grad.astype(data.dtype)
         shape = data.shape
         if isinstance(grad, Tensor):  # create_graph: un-broadcast with a recorded op
             return grad if grad.shape == shape else Tensor._apply(SUM_TO, (grad,), shape)
@@ -167,10 +168,11 @@ class Tensor(Reductions, ShapeOps, TensorProtocols, InPlaceOps, Node):
         """
         taken: set[int] = set()  # the arrays whose memory a leaf's .grad already uses
         for leaf, g in leaf_grads:
-            owner = id(g if g.base is None else g.base)
             if leaf.grad is not None:
                 leaf.grad = leaf.grad + g
-            elif owner in taken or not g.flags.writeable:
+                continue
+            owner = id(g if g.base is None else g.base)
+            if owner in taken or not g.flags.writeable:
                 leaf.grad = g.copy()
             else:
                 leaf.grad = g

@@ -34,11 +34,15 @@ class Reductions:
 
         A bool or integer tensor sums to an int64 tensor, as PyTorch.
         """
-        axes = _axes("sum", self.ndim, axis, dim)
-        keep = keepdims_arg("sum", keepdims, keepdim)
-        if self.data.dtype.kind in "biu":
-            return type(self)._constant(np.asarray(self.data.sum(axis=axes, keepdims=keep,
-                                                                 dtype=np.int64)))
+        data = self.data
+        if axis is None and dim is None and keepdims is None and keepdim is None:
+            axes, keep = tuple(range(data.ndim)), False  # x.sum(): no argument to check
+        else:
+            axes = _axes("sum", data.ndim, axis, dim)
+            keep = keepdims_arg("sum", keepdims, keepdim)
+        if data.dtype.kind in "biu":
+            return type(self)._constant(np.asarray(data.sum(axis=axes, keepdims=keep,
+                                                            dtype=np.int64)))
         return self._apply(ops.SUM, (self,), axes, keep)
 
     def mean(self, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
