@@ -369,12 +369,13 @@ array_math = SimpleNamespace(
     # dispatch costs more than the work on a small array (every value here is an
     # ndarray or a NumPy scalar, which has the same methods).
     sum=_sum,
-    amax=lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
-    amin=lambda x, axis=None, keepdims=False: x.min(axis=axis, keepdims=keepdims),
+    amax=lambda x, axis=None, keepdims=False: np.maximum.reduce(x, axis, None, None, keepdims),
+    amin=lambda x, axis=None, keepdims=False: np.minimum.reduce(x, axis, None, None, keepdims),
     reshape=lambda x, shape: x.reshape(shape), transpose=lambda x, axes: x.transpose(axes),
     swapaxes=lambda x, a, b: x.swapaxes(a, b), squeeze=lambda x, axis: x.squeeze(axis),
     matmul=np.matmul, matmul_laid_out_like=_matmul_laid_out_like, linear=_linear,
     getitem=lambda x, index: x[index], scatter_add=_scatter_add, one_hot=_one_hot,
+    take=lambda x, picks: x.take(picks),  # the entries at flat positions
     split=_split,
     unstack=_unstack, concatenate=np.concatenate, stack=np.stack,
     shape=lambda x: x.shape, ndim=lambda x: x.ndim, tie_share=_tie_share, cumsum=np.cumsum,

@@ -145,7 +145,7 @@ def _label_positions(labels: np.ndarray, shape: tuple[int, ...], axis: int) -> n
         raise ValueError(f"softmax_cross_entropy: class labels must be in [0, {classes}), "
                          f"found {labels.min()}..{labels.max()}")
     if axis == len(shape) - 1:  # (..., C): sample i's entries start at i * C
-        return np.arange(labels.size) * classes + labels.reshape(-1)
+        return np.arange(0, labels.size * classes, classes) + labels.reshape(-1)
     grid = np.arange(math.prod(shape)).reshape(shape)
     return np.take_along_axis(grid, np.expand_dims(labels, axis), axis).reshape(-1)
 

@@ -118,6 +118,7 @@ node_math = SimpleNamespace(
     matmul=lambda a, b: a @ b, matmul_laid_out_like=lambda operand, x, y: x @ y,
     getitem=lambda x, index: x[index], scatter_add=_method("scatter_add"), split=_split,
     one_hot=lambda picks, like: array_math.one_hot(picks, _data(like)),  # a constant
+    take=lambda x, picks: x.reshape(-1)[picks],
     unstack=_unstack, shape=_shape, ndim=_ndim, tie_share=_tie_share,
     cumsum=lambda x, axis: x.cumsum(axis), flip=lambda x, axis: x.flip(axis),
     # --- convolution and pooling (ops/conv.py): the ops applied to nodes ---

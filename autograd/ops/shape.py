@@ -94,7 +94,7 @@ def _label_cross_entropy(xp: Any, z: Any, picks: Any, scale: float, axis: int,
         return xp.sum(z) * scale
     shifted, exps, sums = _shifted_exps(xp, z, axis)
     probs.keep(exps / sums)
-    labelled = xp.getitem(xp.reshape(shifted, (-1,)), picks)  # z_i[y_i] - max_c z_ic
+    labelled = xp.take(shifted, picks)  # z_i[y_i] - max_c z_ic
     return (xp.sum(xp.log(sums)) - xp.sum(labelled)) * scale
 
 
