@@ -203,8 +203,9 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
     if z.ndim == 0:
         raise ValueError(f"{name}: logits need a class axis, got shape ()")
     axis = 0 if z.ndim == 1 else 1
-    labels = _plain_labels(name, z.shape, axis, target, ignore_index)
-    if labels is not None and weight is None and not smoothing and reduction != "none":
+    plain = weight is None and not smoothing and reduction != "none"
+    labels = _plain_labels(name, z.shape, axis, target, ignore_index) if plain else None
+    if labels is not None:
         scale = 1.0 / labels.size if reduction == "mean" else 1.0
         return softmax_cross_entropy(input, labels, axis, scale)
     weights, divisor = _target_weights(name, z.shape, target, weight, ignore_index,
