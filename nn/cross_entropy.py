@@ -170,16 +170,16 @@ def _plain(x: Any) -> Any:
     return x.data if isinstance(x, (Value, Tensor)) else x
 
 
-def _plain_labels(name: str, shape: tuple[int, ...], axis: int, target: Any,
-                  ignore_index: int) -> np.ndarray | None:
-    """The targets as int64 class labels when they are integers of the samples' shape,
-    at least one, none of them ignored; else None (the general path handles them)."""
+def _plain_labels(shape: tuple[int, ...], axis: int, target: Any, ignore_index: int
+                  ) -> np.ndarray | None:
+    """The targets as they are when they are integer class labels of the samples' shape
+    (at least one) and ``ignore_index`` is no class, so that only a label out of range
+    could be ignored; else None (the general path handles them)."""
     t = target.data if isinstance(target, Tensor) else target
     if not isinstance(t, np.ndarray) or t.dtype.kind not in "iu" or not t.size \
-            or t.shape != shape[:axis] + shape[axis + 1:]:
+            or t.shape != shape[:axis] + shape[axis + 1:] or 0 <= ignore_index < shape[axis]:
         return None
-    labels, valid = _indices(name, t, shape[axis], ignore_index)
-    return labels if valid is None else None
+    return t
 
 
 def _checked_ignore(name: str, ignore_index: Any) -> int:
@@ -204,10 +204,13 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
         raise ValueError(f"{name}: logits need a class axis, got shape ()")
     axis = 0 if z.ndim == 1 else 1
     plain = weight is None and not smoothing and reduction != "none"
-    labels = _plain_labels(name, z.shape, axis, target, ignore_index) if plain else None
+    labels = _plain_labels(z.shape, axis, target, ignore_index) if plain else None
     if labels is not None:
         scale = 1.0 / labels.size if reduction == "mean" else 1.0
-        return softmax_cross_entropy(input, labels, axis, scale)
+        try:  # which checks that every label is a class
+            return softmax_cross_entropy(input, labels, axis, scale)
+        except ValueError:
+            pass  # some label is ignore_index, or out of range: the general path says which
     weights, divisor = _target_weights(name, z.shape, target, weight, ignore_index,
                                        smoothing, True)
     if reduction == "none":

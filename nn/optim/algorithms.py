@@ -52,7 +52,8 @@ class SGD(Optimizer):
                 ) -> None:
         work, spare = self._work(p)
         momentum = h["momentum"]
-        g = _with_weight_decay(g, p, h["weight_decay"], work)
+        if h["weight_decay"]:
+            g = _with_weight_decay(g, p, h["weight_decay"], work)
         if momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
