@@ -92,9 +92,24 @@ class Sequential(Module):
         return self
 
     def _layers(self) -> list[Any]:
-        return [getattr(self, str(i)) for i in range(self._count)]
+        """The layers in order, listed once until an attribute changes (forward runs
+        every step; looking up "0", "1", ... each time cost more than a small layer)."""
+        layers = self._listed
+        if layers is None:
+            layers = self._listed = [getattr(self, str(i)) for i in range(self._count)]
+        return layers
 
     _count = 0
+    _listed: list[Any] | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_"):
+            self._listed = None  # a layer may have been replaced
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self._listed = None
+        super().__delattr__(name)
 
     def __len__(self) -> int:
         return self._count

@@ -65,6 +65,17 @@ def test_sequential_indexes_iterates_and_appends():
     assert seq(np.ones((4, 2))).shape == (4, 1)
 
 
+
+def test_sequential_runs_a_layer_replaced_or_deleted_after_a_call():
+    seq = nn.Sequential(nn.Identity(), nn.ReLU())
+    x = np.array([[-1.0, 2.0]])
+    assert seq(x).data.tolist() == [[0.0, 2.0]]
+    setattr(seq, "1", nn.Tanh())
+    assert np.allclose(seq(x).data, np.tanh(x))
+    delattr(seq, "1")
+    with pytest.raises(AttributeError):
+        seq(x)
+
 ACTIVATION_MODULES = [
     (nn.ReLU(), lambda x: np.maximum(x, 0)),
     (nn.Tanh(), np.tanh),
