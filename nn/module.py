@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import difflib
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,6 +34,7 @@ from autograd import Tensor, Value
 from autograd.draw_collapse import note_module
 from autograd.graph import enter_scope, exit_scope
 
+from .module_files import FilesMixin
 from .parameters import is_parameter, zero_grads
 from .state import IncompatibleKeys, StateDictMixin
 
@@ -66,24 +66,11 @@ class RemovableHandle:
         self._hooks.pop(self._key, None)
 
 
-class _ClassOrInstanceMethod:
-    """``model.load(path)`` loads into ``model``; ``MLP.load(path)`` builds a new MLP."""
-
-    def __init__(self, on_instance: Any, on_class: Any) -> None:
-        self.on_instance, self.on_class = on_instance, on_class
-        self.__doc__ = on_instance.__doc__
-
-    def __get__(self, instance: Any, owner: type) -> Any:
-        if instance is None:
-            return self.on_class.__get__(owner, owner)
-        return self.on_instance.__get__(instance, owner)
-
-
 _REGISTRIES = ("_parameters", "_buffers", "_modules", "_containers")
 _NODES = (Value, Tensor)
 
 
-class Module(StateDictMixin):
+class Module(StateDictMixin, FilesMixin):
     """Base class for layers and models: subclass it, store parameters and sub-modules
     as attributes, and define ``forward``."""
 
@@ -338,37 +325,7 @@ class Module(StateDictMixin):
         """Evaluation mode (Dropout is the identity); same as ``train(False)``."""
         return self.train(False)
 
-    # --- files (state_dict / load_state_dict come from StateDictMixin) -----------------
-
-    def _save(self, path: str | os.PathLike) -> None:
-        """Write ``state_dict()`` to ``path`` (exactly that name) as an ``.npz``
-        archive, atomically, plus how to rebuild the module when its constructor took
-        plain numbers, strings and lists. See ``nn.save``."""
-        from .serialization import save
-        save(self, path)
-
-    def _load_into(self, path: str | os.PathLike, strict: bool = True) -> Module:
-        """Load a file written by ``save`` into this module; returns the module."""
-        from .serialization import load_into
-        return load_into(self, path, strict=strict)
-
-    @classmethod
-    def _load_new(cls, path: str | os.PathLike) -> Module:
-        """Build a ``cls`` from a file written by ``save`` (only ``cls``; on
-        ``nn.Module`` itself only a built-in nn class) and load its state."""
-        from .serialization import build
-        return build(cls, path)
-
-    save = _save
-    load = _ClassOrInstanceMethod(_load_into, _load_new)
-
-    # --- printing ------------------------------------------------------------------------
-
-    def summary(self, input_shape: tuple[int, ...] | None = None,
-                print_fn: Callable[[str], Any] | None = None) -> None:
-        """Print a Keras-style table of layers, output shapes and parameter counts."""
-        from .summary import summary
-        summary(self, input_shape, print_fn=print_fn)
+    # --- printing (save, load and summary come from FilesMixin) ------------------------
 
     def extra_repr(self) -> str:
         """The module's own settings, shown inside its repr."""
