@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from autograd import Tensor
-
 from . import functional as F  # noqa: N812 - the PyTorch idiom
 from .module import Module
 
@@ -25,7 +23,7 @@ class ReLU(Module):
     """max(x, 0)."""
 
     def forward(self, x: Any) -> Any:
-        return x.relu() if type(x) is Tensor else F.relu(x)
+        return F.relu(x)
 
 
 class Tanh(Module):

@@ -52,8 +52,7 @@ class SGD(Optimizer):
                 ) -> None:
         work, spare = self._work(p)
         momentum = h["momentum"]
-        if h["weight_decay"]:
-            g = _with_weight_decay(g, p, h["weight_decay"], work)
+        g = _with_weight_decay(g, p, h["weight_decay"], work)
         if momentum:
             buf = state.get("momentum_buffer")
             if buf is None:
