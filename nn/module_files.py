@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .module import Module
 
 
 class _ClassOrInstanceMethod:
@@ -35,13 +38,13 @@ class FilesMixin:
         from .serialization import save
         save(self, path)
 
-    def _load_into(self, path: str | os.PathLike, strict: bool = True) -> Any:
+    def _load_into(self, path: str | os.PathLike, strict: bool = True) -> Module:
         """Load a file written by ``save`` into this module; returns the module."""
         from .serialization import load_into
         return load_into(self, path, strict=strict)
 
     @classmethod
-    def _load_new(cls, path: str | os.PathLike) -> Any:
+    def _load_new(cls, path: str | os.PathLike) -> Module:
         """Build a ``cls`` from a file written by ``save`` (only ``cls``; on
         ``nn.Module`` itself only a built-in nn class) and load its state."""
         from .serialization import build

@@ -65,7 +65,6 @@ def test_sequential_indexes_iterates_and_appends():
     assert seq(np.ones((4, 2))).shape == (4, 1)
 
 
-
 def test_sequential_runs_a_layer_replaced_or_deleted_after_a_call():
     seq = nn.Sequential(nn.Identity(), nn.ReLU())
     x = np.array([[-1.0, 2.0]])
@@ -75,6 +74,7 @@ def test_sequential_runs_a_layer_replaced_or_deleted_after_a_call():
     delattr(seq, "1")
     with pytest.raises(AttributeError):
         seq(x)
+
 
 ACTIVATION_MODULES = [
     (nn.ReLU(), lambda x: np.maximum(x, 0)),
