@@ -72,4 +72,5 @@ def conv_row(sizes: Sizes, torch: Any) -> GoalRow:
     if not np.isclose(losses["ours"], losses["torch"], rtol=1e-3, atol=1e-3):
         raise AssertionError(f"Conv2d: the engines' losses disagree: {losses}")
     times = interleaved(steps, sizes.conv_rounds, calls=sizes.conv_calls, warmup=1)
-    return GoalRow(workload, times["ours"], "PyTorch", times["torch"], GOAL, key="conv")
+    return GoalRow(workload, times["ours"], "PyTorch", times["torch"], GOAL, key="conv",
+                   spread=times.ratio_quartiles("ours", "torch"))

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from common import MISSING, Goal, GoalRow, Sizes, interleaved
+from common import MISSING, Goal, GoalRow, Sizes, Timings, interleaved
 
 LEARNING_RATE = 0.01
 
@@ -137,7 +137,7 @@ def overhead_steps(torch: Any) -> dict[str, Callable[[], None]]:
 
 
 def mlp_times(torch: Any, sizes: tuple[int, ...], batch: int, dtype: Any, rounds: int,
-              calls: int) -> dict[str, float]:
+              calls: int) -> Timings:
     problem = make_problem(sizes, batch, dtype)
     steps = {"ours": our_step(problem), "floor": numpy_step(problem)}
     if torch is not None:
@@ -150,11 +150,12 @@ def mlp_times(torch: Any, sizes: tuple[int, ...], batch: int, dtype: Any, rounds
     return interleaved(steps, rounds, calls=calls, warmup=2)
 
 
-def _vs(workload: str, times: dict[str, float], peer: str, goal: Goal, key: str,
+def _vs(workload: str, times: Timings, peer: str, goal: Goal, key: str,
         note: str = "") -> GoalRow:
     name = {"torch": "PyTorch", "floor": "NumPy by hand (floor)"}[peer]
     return GoalRow(workload, times["ours"], name, times.get(peer), goal,
-                   note=note if peer in times else f"PyTorch {MISSING}", key=key)
+                   note=note if peer in times else f"PyTorch {MISSING}", key=key,
+                   spread=times.ratio_quartiles("ours", peer))
 
 
 def rows(sizes: Sizes, torch: Any) -> list[GoalRow]:

@@ -167,12 +167,13 @@ def rows(sizes: Sizes) -> list[GoalRow]:
                        times.get("micrograd"), Goal(0.1, "≤ 0.10× (≥ 10× faster)"),
                        note=(f"ours {rate}; micrograd {nodes['micrograd']:,} nodes"
                              if micrograd else MISSING),
-                       key="scalar-micrograd")
+                       key="scalar-micrograd",
+                       spread=times.ratio_quartiles("ours", "micrograd"))
     chain = times["ours, chain"]
     floor_row = GoalRow(workload, times["ours"], "floor: 5-slot engine (floor_engine.py)",
                         times["floor"], Goal(1.3, "≤ 1.3×"),
                         note=(f"floor {nodes['floor']:,} nodes, the demo's lines; those lines "
                               f"on our Value (a node per * and +): {chain * 1e3:.1f} ms, "
                               f"{chain / times['floor']:.2f}× the floor"),
-                        key="scalar-floor")
+                        key="scalar-floor", spread=times.ratio_quartiles("ours", "floor"))
     return [peer_row, floor_row]

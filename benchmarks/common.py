@@ -3,9 +3,11 @@
 Every row compares our engine with one peer measured in the same process, in the same
 rounds: each round times every engine once, in turn, and a row reports the median of
 each engine's times over the rounds. A slow spell of the shared machine then hits all
-engines of that round alike. Nothing here changes process-wide settings: the garbage
-collector runs as it does for a user (``gc.collect()`` only tidies up *between* timed
-blocks, so one engine's garbage is not charged to the next).
+engines of that round alike, and the spread of the per-round ratios (their quartiles,
+beside each ratio) shows how far one run's median can move. Nothing here changes
+process-wide settings: the garbage collector runs as it does for a user
+(``gc.collect()`` only tidies up *between* timed blocks, so one engine's garbage is not
+charged to the next).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import gc
 import importlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +37,9 @@ class GoalRow:
 
     ``measure`` is what the goal is judged on: ``ours / peer`` (a time ratio; below 1
     means we are faster) unless ``measure_text`` says otherwise (bytes per node).
-    ``pinned`` is the same ratio measured in a subprocess with glibc's malloc
-    thresholds pinned (explanation only, never the headline).
+    ``spread`` is the 25th and 75th percentiles of the ratio taken round by round, and
+    ``pinned`` the same ratio measured in a subprocess with glibc's malloc thresholds
+    pinned: both explain the measure, neither is judged.
     """
 
     workload: str
@@ -47,6 +50,7 @@ class GoalRow:
     note: str = ""
     measure: float | None = None
     measure_text: str = ""
+    spread: tuple[float, float] | None = None
     pinned: float | None = None
     key: str = ""  # stable id, to match rows of the pinned subprocess
     extra: dict[str, Any] = field(default_factory=dict)
@@ -62,15 +66,44 @@ class GoalRow:
         return "met" if self.measure <= self.goal.limit else "missed"
 
 
+class Timings(Mapping[str, float]):
+    """Seconds per call of each engine in each round; as a mapping, each engine's median."""
+
+    def __init__(self, rounds: dict[str, list[float]]) -> None:
+        self.rounds = rounds
+
+    def __getitem__(self, engine: str) -> float:
+        return statistics.median(self.rounds[engine])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rounds)
+
+    def __len__(self) -> int:
+        return len(self.rounds)
+
+    def ratio_quartiles(self, engine: str, peer: str) -> tuple[float, float] | None:
+        """The 25th and 75th percentiles of ``engine / peer`` round by round (None
+        without the peer): how much the ratio moves between rounds of one run."""
+        if peer not in self.rounds:
+            return None
+        ratios = [a / b for a, b in zip(self.rounds[engine], self.rounds[peer])]
+        if len(ratios) < 2:
+            return ratios[0], ratios[0]
+        quartiles = statistics.quantiles(ratios, n=4)
+        return quartiles[0], quartiles[2]
+
+
 def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1,
-                warmup: int = 1, full_collections: bool = False) -> dict[str, float]:
-    """Median seconds per call of each engine's ``step``, the engines taking turns.
+                warmup: int = 1, full_collections: bool = False) -> Timings:
+    """Seconds per call of each engine's ``step`` in every round, the engines taking turns.
 
     Each engine first runs ``warmup`` calls. Then, ``rounds`` times: a full collection
-    of the garbage left so far, and every engine in turn (the order rotating from round
-    to round) after a short pause and a collection of the young generations, ``calls``
-    calls timed together. (A full collection walks every object in the process — 0.2 s
-    once torch is imported — so it is done once per round, not before every engine.)
+    of the garbage left so far, and every engine in turn after a short pause and a
+    collection of the young generations, ``calls`` calls timed together. (A full
+    collection walks every object in the process — 0.2 s once torch is imported — so it
+    is done once per round, not before every engine.) The order rotates from round to
+    round, and every other cycle of rotations runs backwards, so that each engine
+    follows each of the others (and finds the caches and threads it left) as often.
 
     ``full_collections=True`` does a full collection before every engine instead: for
     steps that allocate tens of thousands of objects (scalar graphs), whose own
@@ -85,7 +118,10 @@ def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1
     for round_ in range(rounds):
         gc.collect()
         first = round_ % len(engines)
-        for engine in engines[first:] + engines[:first]:
+        order = engines[first:] + engines[:first]
+        if round_ // len(engines) % 2:  # a rotation keeps who follows whom: turn it around
+            order.reverse()
+        for engine in order:
             time.sleep(SETTLE_SECONDS)
             gc.collect(2 if full_collections else 1)
             step = steps[engine]
@@ -93,7 +129,7 @@ def interleaved(steps: dict[str, Callable[[], Any]], rounds: int, calls: int = 1
             for _ in range(calls):
                 step()
             times[engine].append((time.perf_counter() - start) / calls)
-    return {engine: statistics.median(seconds) for engine, seconds in times.items()}
+    return Timings(times)
 
 
 def median_time(step: Callable[[], Any], repeats: int, warmup: int = 1) -> float:
@@ -126,9 +162,14 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
+def _spread(quartiles: tuple[float, float] | None) -> str:
+    return "—" if quartiles is None else f"{quartiles[0]:.2f}–{quartiles[1]:.2f}×"
+
+
 def markdown_table(rows: list[GoalRow], with_pinned: bool) -> str:
     """The goal rows as one markdown table."""
-    head = ["workload", "ours", "peer", "peer's time", "ours ÷ peer", "goal", "status"]
+    head = ["workload", "ours", "peer", "peer's time", "ours ÷ peer", "goal", "status",
+            "ours ÷ peer, rounds' quartiles"]
     if with_pinned:
         head.append("ours ÷ peer, malloc pinned (subprocess)")
     head.append("note")
@@ -138,7 +179,7 @@ def markdown_table(rows: list[GoalRow], with_pinned: bool) -> str:
     for r in rows:
         measure = r.measure_text or _ratio(r.measure)
         cells = [r.workload, format_seconds(r.ours), r.peer, format_seconds(r.peer_seconds),
-                 measure, r.goal.text if r.goal else "—", r.status]
+                 measure, r.goal.text if r.goal else "—", r.status, _spread(r.spread)]
         if with_pinned:
             cells.append(_ratio(r.pinned))
         cells.append(r.note)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import bench_conv  # noqa: E402
 import run  # noqa: E402
-from common import PRESETS  # noqa: E402
+from common import PRESETS, interleaved  # noqa: E402
 from floor_engine import FloorMLP, Scalar  # noqa: E402
 
 EXPECTED_KEYS = {"scalar-micrograd", "scalar-floor", "chain", "big-float32-torch",
@@ -46,6 +46,10 @@ def test_tiny_run_produces_every_goal_row(tmp_path: Path) -> None:
             assert row.measure is not None and row.measure > 0, key
             assert row.status in ("met", "missed"), key
     assert 0 < by_key["chain"].measure < 10_000  # bytes per node
+    assert by_key["chain"].spread is None  # bytes, not a time ratio
+    if has_torch:
+        low, high = by_key["big-float32-floor"].spread
+        assert 0 < low <= high
     text = markdown.read_text()
     assert text.startswith("# Benchmark results") and "| workload | ours |" in text
     assert {row["key"] for row in json.loads(rows_json.read_text())} == EXPECTED_KEYS
@@ -56,6 +60,21 @@ def test_pinned_column_comes_from_a_subprocess() -> None:
     ratios = run.pinned_ratios(["tensor"], "tiny")
     assert {"big-float32-torch", "overhead"} <= set(ratios)
     assert all(r is not None and r > 0 for r in ratios.values())
+
+
+def test_interleaved_keeps_every_round_and_lets_each_engine_follow_each_other() -> None:
+    calls: list[str] = []
+    steps = {name: (lambda name=name: calls.append(name)) for name in "abc"}
+    times = interleaved(steps, rounds=6, warmup=0)
+    assert [len(times.rounds[name]) for name in "abc"] == [6, 6, 6]
+    assert list(times) == list("abc")
+    rounds = [calls[i:i + 3] for i in range(0, len(calls), 3)]
+    followers = {pair for order in rounds for pair in zip(order, order[1:])}
+    assert {("a", "b"), ("b", "a"), ("a", "c"), ("c", "a"), ("b", "c"), ("c", "b")} <= followers
+    times.rounds = {"a": [1.0, 2.0, 30.0, 4.0, 5.0], "b": [1.0, 1.0, 10.0, 1.0, 1.0]}
+    assert times["a"] == 4.0 and times["b"] == 1.0  # each engine's median
+    assert times.ratio_quartiles("a", "b") == (1.5, 4.5)  # ratios 1, 2, 3, 4, 5
+    assert times.ratio_quartiles("a", "missing") is None
 
 
 def test_floor_engine_gradients_match_ours() -> None:
