@@ -1,46 +1,27 @@
 """Model files: atomic exact-path saves, and loads that trust nothing they read."""
 
-import hashlib
 import json
 import os
-import pathlib
 import shutil
 import subprocess
 import sys
 import textwrap
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
+from files_helpers import ROOT, digest, npy, run_python, small_model, zip_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
 from autograd import Tensor
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _digest(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _model(seed=0):
-    rng = np.random.default_rng(seed)
-    return nn.Sequential(nn.Linear(3, 4, rng=rng), nn.Tanh(), nn.Linear(4, 2, rng=rng))
-
-
-def _run(code, *args, env=None, prefix=()):
-    return subprocess.run([*prefix, sys.executable, "-c", textwrap.dedent(code), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
-
-
 # --- saving ------------------------------------------------------------------------------
 
 
 def test_save_writes_exactly_the_path_and_load_reads_exactly_it(tmp_path):
-    model = _model()
+    model = small_model()
     (tmp_path / "ckpt.npz").write_bytes(b"a stale file that must not be read")
     model.save(tmp_path / "ckpt")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt", "ckpt.npz"]
@@ -54,8 +35,8 @@ def test_save_writes_exactly_the_path_and_load_reads_exactly_it(tmp_path):
 
 def test_a_save_that_fails_part_way_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
     path = tmp_path / "model.npz"
-    _model(0).save(path)
-    before = _digest(path)
+    small_model(0).save(path)
+    before = digest(path)
     original = np.lib.format.write_array
     calls = []
 
@@ -67,20 +48,20 @@ def test_a_save_that_fails_part_way_leaves_the_old_file_and_no_temporary(tmp_pat
 
     monkeypatch.setattr(np.lib.format, "write_array", fail_on_third)
     with pytest.raises(RuntimeError, match="injected"):
-        _model(1).save(path)
+        small_model(1).save(path)
     monkeypatch.undo()
     assert len(calls) == 3  # the failure really came part-way through
-    assert _digest(path) == before and [p.name for p in tmp_path.iterdir()] == ["model.npz"]
-    _model(2).load(path)
+    assert digest(path) == before and [p.name for p in tmp_path.iterdir()] == ["model.npz"]
+    small_model(2).load(path)
 
 
 def test_a_file_size_limit_mid_save_leaves_the_old_file_and_no_temporary(tmp_path):
     resource = pytest.importorskip("resource")
     assert resource  # the child sets the limit
     path = tmp_path / "model.npz"
-    _model(0).save(path)
-    before = _digest(path)
-    result = _run("""
+    small_model(0).save(path)
+    before = digest(path)
+    result = run_python("""
         import resource, signal, sys
         import numpy as np
         import nn
@@ -96,7 +77,7 @@ def test_a_file_size_limit_mid_save_leaves_the_old_file_and_no_temporary(tmp_pat
     """, str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("refused"), result.stdout
-    assert _digest(path) == before and [p.name for p in tmp_path.iterdir()] == ["model.npz"]
+    assert digest(path) == before and [p.name for p in tmp_path.iterdir()] == ["model.npz"]
 
 
 def _can_mount_tmpfs():
@@ -148,7 +129,7 @@ def test_save_refuses_what_is_not_numbers(tmp_path):
 
 
 def test_a_nested_checkpoint_round_trips_exactly(tmp_path):
-    opt = nn.optim.Adam(_model().parameters())
+    opt = nn.optim.Adam(small_model().parameters())
     checkpoint = {"epoch": 3, "lr": 0.1 + 0.2, "note": "best", "none": None,
                   "pair": (1, 2.5), "by_index": {0: np.arange(3), 7: [np.ones((2, 2))]},
                   "optimizer": opt.state_dict(), "flag": True}
@@ -164,56 +145,39 @@ def test_a_nested_checkpoint_round_trips_exactly(tmp_path):
 # --- loading: every kind of bad file is one clear ValueError --------------------------
 
 
-def _zip(path, entries, compression=zipfile.ZIP_STORED):
-    with zipfile.ZipFile(path, "w", compression=compression) as zf:
-        for name, data in entries:
-            zf.writestr(name, data)
-
-
-def _npy(array):
-    import io
-    buffer = io.BytesIO()
-    np.lib.format.write_array(buffer, array, allow_pickle=True)
-    return buffer.getvalue()
-
-
-def _config(cls, *args, **kwargs):
-    return _npy(np.array(json.dumps({"class": cls, "args": list(args), "kwargs": kwargs})))
-
-
 def _good_entries(model):
-    return [(f"{k}.npy", _npy(v)) for k, v in model.state_dict().items()]
+    return [(f"{k}.npy", npy(v)) for k, v in model.state_dict().items()]
 
 
 BAD_FILES = {
     "empty": (lambda p, m: p.write_bytes(b""), "is empty"),
-    "plain_npy": (lambda p, m: p.write_bytes(_npy(np.zeros(3))), "single .npy array"),
+    "plain_npy": (lambda p, m: p.write_bytes(npy(np.zeros(3))), "single .npy array"),
     "text": (lambda p, m: p.write_text("hello"), r"not an \.npz \(zip\) archive"),
     "truncated": (lambda p, m: (m.save(p), p.write_bytes(p.read_bytes()[:-30])),
                   r"not an \.npz \(zip\) archive"),
     "crc": (lambda p, m: (m.save(p), _flip_last_data_byte(p)), "is corrupt"),
-    "not_npy_entry": (lambda p, m: _zip(p, [*_good_entries(m), ("README.txt", b"hi")]),
+    "not_npy_entry": (lambda p, m: zip_file(p, [*_good_entries(m), ("README.txt", b"hi")]),
                       "not a .npy array entry"),
     "twice": (lambda p, m: _zip_twice(p, _good_entries(m)), "twice"),
-    "object": (lambda p, m: _zip(p, [("0.weight.npy", _npy(np.array([{}], dtype=object)))]),
+    "object": (lambda p, m: zip_file(p, [("0.weight.npy", npy(np.array([{}], dtype=object)))]),
                "object array"),
-    "complex": (lambda p, m: _zip(p, [("0.weight.npy", _npy(np.zeros((4, 3), complex)))]),
+    "complex": (lambda p, m: zip_file(p, [("0.weight.npy", npy(np.zeros((4, 3), complex)))]),
                 "not plain numbers"),
-    "bad_header": (lambda p, m: _zip(p, [("0.weight.npy", b"\x93NUMPY\x01\x00garbage")]),
+    "bad_header": (lambda p, m: zip_file(p, [("0.weight.npy", b"\x93NUMPY\x01\x00garbage")]),
                    "header is unreadable"),
-    "size_lie": (lambda p, m: _zip(p, [("0.weight.npy", _npy(np.zeros((4, 3)))[:-8])]),
+    "size_lie": (lambda p, m: zip_file(p, [("0.weight.npy", npy(np.zeros((4, 3)))[:-8])]),
                  "header says shape"),
-    "unexpected": (lambda p, m: _zip(p, [*_good_entries(m), ("stray.npy", _npy(np.ones(1)))]),
+    "unexpected": (lambda p, m: zip_file(p, [*_good_entries(m), ("stray.npy", npy(np.ones(1)))]),
                    r"unexpected keys \['stray'\]"),
-    "missing": (lambda p, m: _zip(p, _good_entries(m)[:-1]), r"missing keys \['2.bias'\]"),
-    "shape": (lambda p, m: _zip(p, [*_good_entries(m)[:-1], ("2.bias.npy", _npy(np.ones(5)))]),
+    "missing": (lambda p, m: zip_file(p, _good_entries(m)[:-1]), r"missing keys \['2.bias'\]"),
+    "shape": (lambda p, m: zip_file(p, [*_good_entries(m)[:-1], ("2.bias.npy", npy(np.ones(5)))]),
               r"'2\.bias' has shape \(5,\) in the file but \(2,\)"),
 }
 
 
 def _zip_twice(path, entries):
     with pytest.warns(UserWarning, match="Duplicate name"):
-        _zip(path, [*entries, entries[0]])
+        zip_file(path, [*entries, entries[0]])
 
 
 def _flip_last_data_byte(path):
@@ -229,8 +193,8 @@ def _flip_last_data_byte(path):
 def test_every_bad_file_is_one_clear_value_error_and_changes_nothing(tmp_path, kind):
     make, message = BAD_FILES[kind]
     path = tmp_path / "bad.npz"
-    make(path, _model(1))
-    model = _model(0)
+    make(path, small_model(1))
+    model = small_model(0)
     before = {k: v.copy() for k, v in model.state_dict().items()}
     with pytest.raises(ValueError, match=message):
         model.load(path)
@@ -251,128 +215,12 @@ def test_a_malformed_config_is_a_clear_error(tmp_path):
     }
     for text, message in cases.items():
         path = tmp_path / "bad.npz"
-        _zip(path, [("__config__.npy", _npy(np.array(text.decode())))])
+        zip_file(path, [("__config__.npy", npy(np.array(text.decode())))])
         with pytest.raises(ValueError, match=message):
             nn.Module.load(path)
-    _zip(path, _good_entries(nn.Linear(2, 2)))
+    zip_file(path, _good_entries(nn.Linear(2, 2)))
     with pytest.raises(ValueError, match="does not record how to build"):
         nn.Linear.load(path)
-
-
-# --- loading never runs code the caller did not choose ----------------------------------
-
-
-class _Payload:
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (pathlib.Path.touch, (pathlib.Path(self.marker),))
-
-
-def test_a_pickle_payload_never_executes(tmp_path):
-    marker = tmp_path / "pwned"
-    path = tmp_path / "evil.npz"
-    payload = np.array([_Payload(str(marker))], dtype=object)
-    _zip(path, [("0.weight.npy", _npy(payload)),
-                ("__config__.npy", _config("Sequential"))])
-    for load in (nn.load, nn.Module.load, nn.Sequential.load, _model().load):
-        with pytest.raises(ValueError):
-            load(path)
-        assert not marker.exists()
-    with np.load(path, allow_pickle=True) as archive:  # the payload is real
-        archive["0.weight"]
-    assert marker.exists()
-
-
-class Foreign(nn.Module):
-    """A user class whose constructor has a visible side effect."""
-
-    def __init__(self, marker="foreign-ran"):
-        super().__init__()
-        Path(marker).write_text("constructor ran")
-
-
-def test_a_file_naming_a_foreign_class_never_runs_its_constructor(tmp_path):
-    marker = tmp_path / "ran"
-    path = tmp_path / "foreign.npz"
-    _zip(path, [("__config__.npy", _config("Foreign", str(marker)))])
-    with pytest.raises(ValueError, match="not a built-in nn class"):
-        nn.Module.load(path)
-    with pytest.raises(ValueError, match="holds a Foreign, not a MLP"):
-        nn.MLP.load(path)
-    assert not marker.exists()
-    assert isinstance(Foreign.load(path), Foreign)  # the class the caller named and trusts
-    assert marker.exists()
-
-
-def test_class_load_builds_only_the_class_it_is_called_on(tmp_path):
-    path = tmp_path / "linear"
-    nn.Linear(3, 2, dtype=np.float32, rng=np.random.default_rng(0)).save(path)
-    loaded = nn.Module.load(path)
-    assert type(loaded) is nn.Linear and loaded.weight.dtype == np.float32
-    with pytest.raises(ValueError, match="holds a Linear, not a MLP"):
-        nn.MLP.load(path)
-
-
-def test_oversized_claims_are_refused_before_allocating(tmp_path):
-    resource = pytest.importorskip("resource")
-    assert resource
-    huge_mlp = tmp_path / "huge_mlp.npz"
-    _zip(huge_mlp, [("__config__.npy", _config("MLP", 2, [10**6, 10**6]))])
-    huge_linear = tmp_path / "huge_linear.npz"
-    _zip(huge_linear, [("__config__.npy", _config("Linear", 10**6, 10**6)),
-                       ("weight.npy", _npy(np.zeros((2, 2))))])
-    bomb = tmp_path / "bomb.npz"  # 256 MiB of zeros in about 256 KB: deflate's best ratio
-    header = _npy(np.zeros((0,)))  # replaced below by a header for the full shape
-    import io
-    buffer = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False,
-                                                  "shape": (2**25,)})
-    header = buffer.getvalue()
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("weight.npy", "w", force_zip64=True) as entry:
-            entry.write(header)
-            chunk = bytes(1 << 20)
-            for _ in range(256):
-                entry.write(chunk)
-        zf.writestr("__config__.npy", _config("Linear", 2, 2))
-    assert bomb.stat().st_size < 2 << 20
-    result = _run("""
-        import resource, sys, time
-        import nn
-        size = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (size + (96 << 20),) * 2)  # 96 MiB more
-        for path, load in ((sys.argv[1], nn.Module.load), (sys.argv[2], nn.Module.load),
-                           (sys.argv[3], nn.Linear(2, 2).load), (sys.argv[3], nn.Linear.load)):
-            start = time.perf_counter()
-            try:
-                load(path)
-            except ValueError as error:
-                print("refused", round(time.perf_counter() - start, 2), str(error)[:200])
-            except MemoryError:
-                print("memory error")
-    """, str(huge_mlp), str(huge_linear), str(bomb))
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert len(lines) == 4 and all(line.startswith("refused") for line in lines), lines
-    assert all(float(line.split()[1]) < 5 for line in lines)
-    assert "missing keys ['layers.0.weight'" in lines[0]
-    assert "unexpected keys ['bias']" not in lines[2] and "'weight' has shape" in lines[2]
-
-
-def test_a_deflated_entry_claiming_more_than_deflate_can_make_is_refused(tmp_path):
-    path = tmp_path / "lie.npz"
-    _zip(path, [("weight.npy", _npy(np.zeros((2, 2))))], compression=zipfile.ZIP_DEFLATED)
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as zf:
-        info = zf.infolist()[0]
-    central = data.rindex(b"PK\x01\x02")
-    data[central + 24:central + 28] = (10**9).to_bytes(4, "little")  # uncompressed size
-    path.write_bytes(bytes(data))
-    assert info.compress_size < 200
-    with pytest.raises(ValueError, match="more than deflate can produce"):
-        nn.load(path)
 
 
 # --- state: buffers, the scalar family and the shapes a config describes ---------------
