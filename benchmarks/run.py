@@ -107,7 +107,9 @@ def report(rows: list[GoalRow], with_pinned: bool, seconds: float, preset: str,
         "Every time is a full step as the user writes it, in the default environment; "
         "the engines of a row take turns within each round and each time is the median "
         "over the rounds. `ours ÷ peer` below 1 means ours is faster "
-        "(the chain row: bytes per node instead).",
+        "(the chain row: bytes per node instead). \"Rounds' quartiles\": the 25th and "
+        "75th percentiles of the ratio taken round by round, how far one run's median "
+        "can move.",
         "",
         f"Environment: {environment()} Load average (1 min) at the start "
         f"{load_at_start}, at the end {load_average()}, on {os.cpu_count()} CPUs: a "
@@ -116,7 +118,7 @@ def report(rows: list[GoalRow], with_pinned: bool, seconds: float, preset: str,
         markdown_table(rows, with_pinned),
     ]
     if with_pinned:
-        lines += ["", f"Last column: the same row measured again in a subprocess started "
+        lines += ["", f"\"Malloc pinned\": the same row measured again in a subprocess started "
                       f"with {PINNED_MALLOC}, for explanation only."]
     return "\n".join(lines) + "\n"
 
