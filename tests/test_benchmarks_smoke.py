@@ -23,7 +23,7 @@ sys.path.insert(0, str(BENCHMARKS))
 
 import bench_conv  # noqa: E402
 import run  # noqa: E402
-from common import PRESETS, interleaved  # noqa: E402
+from common import PRESETS, Timings, interleaved  # noqa: E402
 from floor_engine import FloorMLP, Scalar  # noqa: E402
 
 EXPECTED_KEYS = {"scalar-micrograd", "scalar-floor", "chain", "big-float32-torch",
@@ -71,7 +71,7 @@ def test_interleaved_keeps_every_round_and_lets_each_engine_follow_each_other() 
     rounds = [calls[i:i + 3] for i in range(0, len(calls), 3)]
     followers = {pair for order in rounds for pair in zip(order, order[1:])}
     assert {("a", "b"), ("b", "a"), ("a", "c"), ("c", "a"), ("b", "c"), ("c", "b")} <= followers
-    times.rounds = {"a": [1.0, 2.0, 30.0, 4.0, 5.0], "b": [1.0, 1.0, 10.0, 1.0, 1.0]}
+    times = Timings({"a": [1.0, 2.0, 30.0, 4.0, 5.0], "b": [1.0, 1.0, 10.0, 1.0, 1.0]})
     assert times["a"] == 4.0 and times["b"] == 1.0  # each engine's median
     assert times.ratio_quartiles("a", "b") == (1.5, 4.5)  # ratios 1, 2, 3, 4, 5
     assert times.ratio_quartiles("a", "missing") is None
